@@ -1,0 +1,122 @@
+"""Shared reading helpers: size caps, encodings, clear bilingual errors."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+MAX_FILE_BYTES = 20 * 1024 * 1024  # a real booklet is well under 1 MB
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # docx/xlsx: refuse zip bombs
+MAX_ZIP_RATIO = 200
+
+TEXT_ENCODINGS = ("utf-8-sig", "gb18030")
+
+# User-facing messages (Chinese with the English gist).
+MESSAGES = {
+    "missing": "文件不存在（file not found）",
+    "not_file": "不是文件（not a regular file）",
+    "empty": "文件为空（empty file）",
+    "too_big": "文件过大：{size:.1f} MB，上限 {limit} MB（file too large）",
+    "binary": "不是文本文件，可能是二进制文件（binary content, not text）",
+    "encoding": "无法识别文本编码，请另存为 UTF-8 或 GBK（unknown text encoding）",
+    "bad_zip": "文件损坏或不是有效的 Office 文件（not a valid .docx/.xlsx zip）",
+    "zip_bomb": "压缩内容异常庞大，疑似压缩炸弹，已拒绝读取（zip bomb suspected）",
+    "unsupported": "不支持的文件类型“{suffix}”，支持 .txt .docx .xlsx .json .jsonl（unsupported file type）",
+    "no_tables": "未找到绩效目标表（no performance-target table found）",
+    "bad_json": "JSON 格式错误：第 {line} 行第 {col} 列（invalid JSON）",
+    "bad_table": "第 {index} 个表格式不符：{detail}（table does not match the schema）",
+}
+
+
+class InputError(Exception):
+    """A file that cannot be read. `str()` names the file and the problem in Chinese and English."""
+
+    def __init__(self, path: str | Path, key: str, **fields: object) -> None:
+        self.path = str(path)
+        self.key = key
+        self.message = MESSAGES[key].format(**fields)
+        super().__init__(f"{self.path}：{self.message}")
+
+
+def check_file(path: Path) -> int:
+    if not path.exists():
+        raise InputError(path, "missing")
+    if not path.is_file():
+        raise InputError(path, "not_file")
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError(path, "empty")
+    if size > MAX_FILE_BYTES:
+        raise InputError(path, "too_big", size=size / 1024 / 1024, limit=MAX_FILE_BYTES // 1024 // 1024)
+    return size
+
+
+def decode_text(data: bytes, path: Path) -> str:
+    """UTF-8 (with or without BOM) or GB18030/GBK, refusing binary data."""
+    if b"\x00" in data[:8192]:
+        raise InputError(path, "binary")
+    for encoding in TEXT_ENCODINGS:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        # GB18030 decodes almost anything; reject results full of control characters.
+        controls = len(re.findall(r"[\x00-\x08\x0e-\x1f\x7f]", text))
+        if controls > max(5, len(text) // 100):
+            raise InputError(path, "binary")
+        return text
+    raise InputError(path, "encoding")
+
+
+def read_text(path: Path) -> str:
+    check_file(path)
+    return decode_text(path.read_bytes(), path)
+
+
+def check_zip(path: Path) -> None:
+    """Refuse broken archives and zip bombs before python-docx/openpyxl open them."""
+    check_file(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, EOFError):
+        raise InputError(path, "bad_zip") from None
+    unpacked = sum(info.file_size for info in infos)
+    packed = max(1, sum(info.compress_size for info in infos))
+    if unpacked > MAX_UNZIPPED_BYTES or unpacked / packed > MAX_ZIP_RATIO:
+        raise InputError(path, "zip_bomb")
+
+
+def squash(text: str | None) -> str:
+    """Remove all whitespace: '其中：财政    资金' -> '其中：财政资金' (for label matching)."""
+    return re.sub(r"\s+", "", text or "")
+
+
+def parse_amount(text: str | None) -> float | None:
+    """'235000.00' -> 235000.0; blanks -> None."""
+    cleaned = squash(text).replace(",", "").replace("，", "")
+    if not cleaned:
+        return None
+    try:
+        return float(cleaned)
+    except ValueError:
+        return None
+
+
+def parse_percent(text: str | None) -> float | None:
+    cleaned = squash(text).replace("％", "%").rstrip("%")
+    try:
+        return float(cleaned) if cleaned else None
+    except ValueError:
+        return None
+
+
+def find_year(*texts: str | None) -> int | None:
+    """The first 'YYYY年' in the texts, else the first bare year; '冀财建【2024】…2025年…' -> 2025."""
+    for pattern in (r"((?:19|20)\d{2})\s*年", r"((?:19|20)\d{2})"):
+        for text in texts:
+            m = re.search(pattern, text or "")
+            if m:
+                return int(m.group(1))
+    return None
