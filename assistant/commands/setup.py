@@ -21,7 +21,7 @@ def run(args) -> int:
 
     print(MESSAGES["embedding_ready"].format(path=ensure_embedding_model()))
     if args.local_llm:
-        from assistant.drafting.local_llm import ensure_gguf
+        from assistant.llm.local import ensure_gguf
 
         print(MESSAGES["llm_ready"].format(path=ensure_gguf()))
     return 0
