@@ -29,14 +29,14 @@ def load_path(path: str | Path) -> Document:
 
         doc = parse_json_text(read_text(path), path)
     elif suffix == ".docx":
+        check_zip(path)
         from assistant.parsers.docx_tables import parse_docx
 
-        check_zip(path)
         doc = parse_docx(path, Source(file=path.name, format="docx"))
     else:
+        check_zip(path)
         from assistant.parsers.xlsx_rows import parse_xlsx
 
-        check_zip(path)
         doc = parse_xlsx(path, Source(file=path.name, format="xlsx"))
     if not doc.tables and doc.department_goals is None:
         raise InputError(path, "no_tables")

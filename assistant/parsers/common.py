@@ -112,9 +112,13 @@ def parse_percent(text: str | None) -> float | None:
         return None
 
 
-def find_year(*texts: str | None) -> int | None:
-    """The first 'YYYY年' in the texts, else the first bare year; '冀财建【2024】…2025年…' -> 2025."""
-    for pattern in (r"((?:19|20)\d{2})\s*年", r"((?:19|20)\d{2})"):
+def find_year(*texts: str | None, bare: bool = True) -> int | None:
+    """The first 'YYYY年' in the texts, else (if `bare`) the first bare year.
+
+    '冀财建【2024】…2025年…' -> 2025; '冀财建【2024】270号…' -> 2024, or None when bare=False.
+    """
+    patterns = [r"((?:19|20)\d{2})\s*年"] + ([r"((?:19|20)\d{2})"] if bare else [])
+    for pattern in patterns:
         for text in texts:
             m = re.search(pattern, text or "")
             if m:

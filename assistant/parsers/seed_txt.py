@@ -172,7 +172,7 @@ def parse_seed_text(text: str, source: Source) -> Document:
     for n, (i, m) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
         table = _parse_table(m.group(2).strip(), lines[i + 1 : end], source)
-        table.year = find_year(m.group(2), table.project_name)
+        table.year = find_year(m.group(2), table.project_name, bare=False)
         doc.tables.append(table)
     if not starts and "\t一级指标" in text:
         # A single table pasted without its numbered title.

@@ -1,0 +1,30 @@
+"""Shared fixtures. Every test runs with user state (data/, index/) in a temporary folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SEED_TXT = ROOT / "corpus" / "sources" / "000_991aea9c0f3c36de.txt"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_state(tmp_path_factory, monkeypatch):
+    """Point data_dir at a fresh folder so no test touches the developer's drafts."""
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+    yield
+
+
+@pytest.fixture(scope="session")
+def seed_txt() -> Path:
+    return SEED_TXT
+
+
+@pytest.fixture(scope="session")
+def seed_doc(seed_txt):
+    from assistant.parsers import load_path
+
+    return load_path(seed_txt)
