@@ -1,0 +1,1 @@
+"""The chat assistant: intents (messages -> actions), the per-session service, draft storage."""
