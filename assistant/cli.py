@@ -35,6 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print(MESSAGES["interrupted"], file=sys.stderr)
         return 130
