@@ -26,6 +26,11 @@ MESSAGES = {
     "no_tables": "未找到绩效目标表（no performance-target table found）",
     "bad_json": "JSON 格式错误：第 {line} 行第 {col} 列（invalid JSON）",
     "bad_table": "第 {index} 个表格式不符：{detail}（table does not match the schema）",
+    "bad_office": "无法读取 {kind} 文件，可能已损坏或不是 {kind} 格式（cannot read the file: {detail}）",
+    "exists": "文件已存在，未覆盖；确需覆盖请加 --force（file exists, not overwritten）",
+    "export_suffix": "不支持导出为“{suffix}”，请用 .docx .xlsx .json（unsupported export format）",
+    "too_long": "第 {index} 个表“{name}”的{field}有 {length} 字，超过 Excel 单元格上限 {limit} 字（text too long for Excel）",
+    "no_input_tables": "输入文件中没有可导出的绩效目标表（nothing to export）",
 }
 
 
