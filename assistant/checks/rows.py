@@ -1,0 +1,133 @@
+"""What the rules need to know about one indicator row, computed once per row.
+
+`RowFacts.of(index, indicator, profile)` folds the texts, resolves the categories in the
+profile, and classifies the name (rate / count, positive / negative) and the value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.checks import lexicon as lx
+from assistant.checks.messages import UNNAMED
+from assistant.checks.normalize import fold, fold_category, shorten
+from assistant.checks.profiles import Profile
+from assistant.model import Indicator, ParsedValue
+from assistant.values import parse_value
+
+RATE, COUNT = "rate", "count"
+ECONOMIC_COST, OTHER_COST = "economic", "other"
+
+
+@dataclass(slots=True)
+class RowFacts:
+    index: int
+    indicator: Indicator
+    loc: str  # 一级/二级/三级 as written, for messages
+    name: str  # folded 三级 without template hints, remarks, unit hints
+    clean_name: str  # the original 三级 without template hints (for suggestions)
+    hints: list[str]  # template hints found in the name, as folded
+    unit_hint: str | None
+    value: str  # folded value
+    parsed: ParsedValue  # parse of the folded value (traditional units resolved)
+    level1_key: str
+    level2_key: str
+    level1: str | None  # canonical in the profile, None when unknown
+    level2: str | None
+    level1_alias: bool
+    level2_alias: bool
+    kind: str | None  # RATE | COUNT | None
+    polarity: int  # 1 higher is better, -1 lower is better, 0 unknown
+    cost: str | None  # ECONOMIC_COST | OTHER_COST | None
+
+    @classmethod
+    def of(cls, index: int, ind: Indicator, profile: Profile) -> "RowFacts":
+        level1_key, level2_key = fold_category(ind.level1), fold_category(ind.level2)
+        level1, level1_alias = profile.resolve_level1(ind.level1)
+        level2, level2_alias = profile.resolve_level2(ind.level2)
+        raw_name = fold(ind.level3)
+        hints = lx.TEMPLATE_HINT.findall(raw_name)
+        name = lx.REMARK.sub("", lx.TEMPLATE_HINT.sub("", raw_name)).lstrip("*")
+        unit_hint = None
+        hint = lx.UNIT_HINT.search(name)
+        if hint and hint.group(1) in lx.UNIT_HINT_UNITS:
+            unit_hint, name = hint.group(1), name[: hint.start()]
+        hint_units = [u for h in hints for u in _units_in_hint(h)]
+        unit_hint = unit_hint or (hint_units[0] if hint_units else None)
+        value = fold(ind.value)
+        parsed = ind.parsed if value == ind.value else parse_value(value)
+        kind = _kind(name, unit_hint)
+        return cls(
+            index=index,
+            indicator=ind,
+            loc=location(ind),
+            name=name,
+            clean_name=lx.WRITTEN_HINTS.sub("", ind.level3).strip() or ind.level3.strip(),
+            hints=hints,
+            unit_hint=unit_hint,
+            value=value,
+            parsed=parsed,
+            level1_key=level1_key,
+            level2_key=level2_key,
+            level1=level1,
+            level2=level2,
+            level1_alias=level1_alias,
+            level2_alias=level2_alias,
+            kind=kind,
+            polarity=_polarity(name, kind, parsed, level2_key),
+            cost=_cost_family(level2_key),
+        )
+
+    @property
+    def money_unit(self) -> bool:
+        unit = self.parsed.unit or ""
+        return unit in lx.MONEY_UNITS or unit.startswith(("元/", "万元/"))
+
+    @property
+    def percent(self) -> bool:
+        return self.parsed.unit in lx.PERCENT_UNITS
+
+    @property
+    def has_number(self) -> bool:
+        return self.parsed.number is not None or lx.NUMBER.search(self.value) is not None
+
+    @property
+    def is_time_row(self) -> bool:
+        return self.level2 == "时效指标" or "时效" in self.level2_key
+
+
+def location(ind: Indicator) -> str:
+    """「一级/二级/三级」 as written (each part shortened)."""
+    parts = [shorten(ind.level1, 20), shorten(ind.level2, 20), shorten(ind.level3, 30) or UNNAMED]
+    return "/".join(parts)
+
+
+def _units_in_hint(hint: str) -> list[str]:
+    unit = hint.strip("()").lstrip("≥≤<>=*").strip("*")
+    return [unit.split("/")[0]] if unit and not unit.startswith("元") else []
+
+
+def _kind(name: str, unit_hint: str | None) -> str | None:
+    if unit_hint in lx.PERCENT_UNITS or (lx.RATE_NAME.search(name) and not lx.NOT_RATE_NAME.search(name)):
+        return RATE
+    if unit_hint or (lx.COUNT_NAME.search(name) and not lx.NOT_COUNT_NAME.search(name)):
+        return COUNT
+    return None
+
+
+def _polarity(name: str, kind: str | None, parsed: ParsedValue, level2_key: str) -> int:
+    if kind == RATE:
+        return -1 if lx.NEGATIVE_RATE.search(name) else 1
+    if lx.NEGATIVE_EVENT.search(name) and not lx.HANDLING_WORDS.search(name):
+        if kind == COUNT or parsed.unit in lx.COUNT_UNITS:
+            return -1
+    unit = parsed.unit or ""
+    if unit in lx.MONEY_UNITS and ("成本" in level2_key or lx.COST_WORDS.search(name)):
+        return -1
+    return 0
+
+
+def _cost_family(level2_key: str) -> str | None:
+    if "成本" not in level2_key:
+        return None
+    return OTHER_COST if ("社会" in level2_key or "生态" in level2_key or "环境" in level2_key) else ECONOMIC_COST
