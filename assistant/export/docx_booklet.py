@@ -298,7 +298,8 @@ def build_document(tables: Sequence[ProjectTable], department_title: str | None 
         doc.add_heading(clean_text(department_title), level=1)
     for n, table in enumerate(tables, start=1):
         title = doc.add_heading(LABELS["title"].format(n=n, title=booklet_title(table)), level=2)
-        title.paragraph_format.page_break_before = n > 1
+        if n > 1:
+            title.paragraph_format.page_break_before = True  # one project a page
         _add_header_table(doc, table)
         _spacer(doc)
         _add_indicator_table(doc, table)

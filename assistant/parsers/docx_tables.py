@@ -11,14 +11,12 @@ Merged 一级/二级 cells (python-docx repeats their text) and blank-repeated o
 from __future__ import annotations
 
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from docx import Document as open_docx
 from docx.table import Table
 from docx.text.paragraph import Paragraph
-from lxml import etree
 
 from assistant.model import Budget, Document, PlanItem, ProjectTable, Source
 from assistant.parsers.common import InputError, find_year, parse_amount, parse_percent, squash
@@ -241,7 +239,9 @@ def parse_docx(path: str | Path, source: Source) -> Document:
     path = Path(path)
     try:
         word = open_docx(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, etree.XMLSyntaxError) as exc:
+    except Exception as exc:  # python-docx raises many kinds for a broken or foreign package
+        if isinstance(exc, MemoryError):
+            raise
         raise InputError(path, "bad_office", kind=KIND, detail=str(exc)[:120]) from None
     reader = _Reader(source)
     try:

@@ -94,8 +94,8 @@ def build_indicators(records: Sequence[dict[str, str]], inherit: bool = True) ->
     """Indicators from row records (see fields_of). Rows with no indicator text are skipped.
 
     inherit=True: a blank 一级/二级 cell repeats the one above (the blank-repeated form of merged
-    cells); a new 一级 starts with a blank 二级. inherit=False: cells are taken as they are (the
-    reader already repeated the text of merged cells).
+    cells); a different 一级 starts with a blank 二级. inherit=False: cells are taken as they are
+    (the reader already repeated the text of merged cells).
     """
     indicators: list[Indicator] = []
     level1 = level2 = ""
@@ -105,7 +105,7 @@ def build_indicators(records: Sequence[dict[str, str]], inherit: bool = True) ->
         if not any(text.strip() for text in row.values()):
             continue
         if inherit:
-            if row["level1"].strip():
+            if row["level1"].strip() and row["level1"] != level1:
                 level1, level2 = row["level1"], ""
             if row["level2"].strip():
                 level2 = row["level2"]

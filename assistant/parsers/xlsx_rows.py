@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zipfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -225,7 +224,9 @@ def parse_xlsx(path: str | Path, source: Source) -> Document:
     path = Path(path)
     try:
         wb = load_workbook(str(path), data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
+    except Exception as exc:  # openpyxl raises many kinds for a broken or foreign package
+        if isinstance(exc, MemoryError):
+            raise
         raise InputError(path, "bad_office", kind=KIND, detail=str(exc)[:120]) from None
     reader = _Workbook()
     try:
