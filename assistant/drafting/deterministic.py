@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from assistant.checks import Draft, lint_table
+from assistant.checks import Draft, canonical_level2, lint_table
 from assistant.drafting.brief import Brief, DraftResult
 from assistant.drafting.catalogue import CATALOGUE_SOURCE, entries_for, subject_for
 from assistant.drafting.describe import Quantity, find_deadline_month, find_quantities
@@ -23,27 +23,29 @@ SIMILAR_INDICATORS = 60
 SIMILAR_PROJECTS = 5
 DEFAULT_PLAN = (("3月底", 25.0), ("6月底", 50.0), ("10月底", 75.0), ("12月底", 100.0))
 
-# Which categories a draft fills, per profile: (一级, 二级, how many rows to aim for).
-DRAFT_LAYOUT: dict[str, tuple[tuple[str, str, int], ...]] = {
+# Which categories a draft fills, per profile: (一级, 二级, rows to aim for, catalogue fallback).
+# Categories without the fallback appear only when similar projects supply a fitting row: the
+# catalogue never invents a target such as an output value for an economic benefit.
+DRAFT_LAYOUT: dict[str, tuple[tuple[str, str, int, bool], ...]] = {
     "hebei-2025": (
-        ("产出指标", "数量指标", 3),
-        ("产出指标", "质量指标", 2),
-        ("产出指标", "时效指标", 2),
-        ("产出指标", "成本指标", 2),
-        ("效益指标", "经济效益指标", 1),
-        ("效益指标", "社会效益指标", 1),
-        ("效益指标", "可持续影响指标", 1),
-        ("满意度指标", "服务对象满意度指标", 1),
+        ("产出指标", "数量指标", 3, True),
+        ("产出指标", "质量指标", 2, True),
+        ("产出指标", "时效指标", 2, True),
+        ("产出指标", "成本指标", 2, True),
+        ("效益指标", "经济效益指标", 1, False),
+        ("效益指标", "社会效益指标", 1, True),
+        ("效益指标", "可持续影响指标", 1, True),
+        ("满意度指标", "服务对象满意度指标", 1, True),
     ),
     "mof-2021": (
-        ("产出指标", "数量指标", 3),
-        ("产出指标", "质量指标", 2),
-        ("产出指标", "时效指标", 2),
-        ("成本指标", "经济成本指标", 2),
-        ("效益指标", "经济效益指标", 1),
-        ("效益指标", "社会效益指标", 1),
-        ("效益指标", "可持续影响指标", 1),
-        ("满意度指标", "服务对象满意度指标", 1),
+        ("产出指标", "数量指标", 3, True),
+        ("产出指标", "质量指标", 2, True),
+        ("产出指标", "时效指标", 2, True),
+        ("成本指标", "经济成本指标", 2, True),
+        ("效益指标", "经济效益指标", 1, False),
+        ("效益指标", "社会效益指标", 1, True),
+        ("效益指标", "可持续影响指标", 1, True),
+        ("满意度指标", "服务对象满意度指标", 1, True),
     ),
 }
 COST_LEVEL2 = {"成本指标", "经济成本指标"}
@@ -196,7 +198,7 @@ def _cost_rows(level1: str, level2: str, ctx: _Context) -> list[Indicator]:
             source=MESSAGES["brief_source"],
         )
     ]
-    people = next((q for q in ctx.quantities if q.unit in ("人", "人次", "户", "家")), None)
+    people = next((q for q in ctx.quantities if q.unit in ("人", "人次")), None)
     if people and people.number >= 1:
         per_head = budget / people.number
         rows.append(
@@ -256,7 +258,9 @@ def _pick(rows: Iterable[Indicator], want: int, taken: set[str]) -> list[Indicat
     return chosen
 
 
-def _rows_for(level1: str, level2: str, want: int, hits: list[Any], ctx: _Context, taken: set[str]) -> list[Indicator]:
+def _rows_for(
+    level1: str, level2: str, want: int, use_catalogue: bool, hits: list[Any], ctx: _Context, taken: set[str]
+) -> list[Indicator]:
     if level2 in COST_LEVEL2:
         return _pick(_cost_rows(level1, level2, ctx), want, taken)
     own: list[Indicator] = []
@@ -267,23 +271,16 @@ def _rows_for(level1: str, level2: str, want: int, hits: list[Any], ctx: _Contex
     similar = (
         row
         for hit in hits
-        if _canonical_level2(_hit_value(hit, "level2", "")) == level2
+        if canonical_level2(_hit_value(hit, "level2", ""), ctx.profile) == level2
         for row in [_from_hit(hit, level1, level2, ctx)]
         if row is not None
     )
     chosen = _pick(own, want, taken)
     chosen += _pick(similar, want - len(chosen), taken)
-    if not chosen:
+    if not chosen and use_catalogue:
         ctx.notes.append(MESSAGES["catalogue_used"].format(level2=level2))
-    if len(chosen) < min(want, 1 if level2 != "数量指标" else want):
-        chosen += _pick(_catalogue_rows(level1, level2, ctx), want - len(chosen), taken)
+        chosen = _pick(_catalogue_rows(level1, level2, ctx), want, taken)
     return chosen
-
-
-def _canonical_level2(name: str) -> str:
-    from assistant.checks import canonical_level2
-
-    return canonical_level2(name)
 
 
 def _goal(rows: list[Indicator], ctx: _Context) -> str:
@@ -331,8 +328,8 @@ class RuleDrafter:
         hits, projects = self._similar(f"{brief.name} {brief.usage[:300]}")
         taken: set[str] = set()
         rows: list[Indicator] = []
-        for level1, level2, want in DRAFT_LAYOUT[profile]:
-            rows += _rows_for(level1, level2, want, hits, ctx, taken)
+        for level1, level2, want, use_catalogue in DRAFT_LAYOUT[profile]:
+            rows += _rows_for(level1, level2, want, use_catalogue, hits, ctx, taken)
         table = ProjectTable(
             project_code=brief.id,
             project_name=brief.name,
