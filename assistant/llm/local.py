@@ -283,6 +283,9 @@ class LocalLLMServer:
         params.n_parallel = 1  # the whole context for one request at a time
         params.cpuparams.n_threads = self.n_threads
         params.cpuparams_batch.n_threads = self.n_threads
+        # Host-RAM cache of earlier prompts (the draft and chat system prompts take turns in
+        # the one slot); ~28 KB per token for this model, so 512 MiB holds a few full contexts.
+        params.cache_ram_mib = 512
         params.ui = False
         params.offline = True
         params.fit_params = False
