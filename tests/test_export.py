@@ -75,6 +75,18 @@ def test_failed_export_leaves_nothing_behind(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_missing_folder_and_unwritable_target(tmp_path, seed_doc):
+    with pytest.raises(InputError) as info:
+        export_tables(seed_doc.tables, tmp_path / "no" / "such" / "out.docx")
+    assert info.value.key == "no_folder" and "输出目录不存在" in str(info.value)
+    folder = tmp_path / "taken.json"
+    folder.mkdir()  # the target name is a folder: replacing it fails
+    with pytest.raises(InputError) as info:
+        export_tables(seed_doc.tables, folder, overwrite=True)
+    assert info.value.key == "write_failed"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["taken.json"]
+
+
 def test_unknown_extension_refused(tmp_path, seed_doc):
     with pytest.raises(InputError) as info:
         export_tables(seed_doc.tables, tmp_path / "out.pdf")

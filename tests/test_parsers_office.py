@@ -109,6 +109,26 @@ def test_one_word_table_with_merged_cells_and_several_projects(tmp_path):
     assert second.budget.total == 15000.0 and [i.level3 for i in second.indicators] == ["乙效益"]
 
 
+def test_split_indicator_table_and_unrelated_tables(tmp_path):
+    """An indicator table continued in a second Word table of the same shape belongs to the same
+    project; a budget summary with its own 单位 line and 预算数 neither adds a project nor
+    overwrites the one before it."""
+    document = docx.Document()
+    add_table(document, 4, [[("收支预算总表", 3), ("单位：万元", 1)], [("项目", 1), ("预算数", 1), ("9", 1), ("", 1)]])
+    document.add_paragraph("1.2025年测试项目绩效目标表")
+    seed_style_header(document)
+    rows = [INDICATOR_HEADER, ["产出指标", "数量指标", "第一张表", "", "≥1个", ""]]
+    add_table(document, 6, [[(t, 1) for t in row] for row in rows])
+    add_table(document, 6, [[(t, 1) for t in ["", "", "第二张表", "", "≥2个", ""]]])
+    add_table(document, 4, [[("支出预算表", 3), ("单位：万元", 1)], [("合计", 1), ("预算数", 1), ("7", 1), ("", 1)]])
+    add_table(document, 2, [[("经办人", 1), ("张三", 1)]])
+    path = tmp_path / "booklet.docx"
+    document.save(path)
+    (table,) = parse_docx(path, Source()).tables
+    assert table.budget.total == 235000.0 and table.department == "436001测试局本级"
+    assert [(i.level1, i.level3) for i in table.indicators] == [("产出指标", "第一张表"), ("产出指标", "第二张表")]
+
+
 def test_value_split_over_columns_in_word(tmp_path):
     document = docx.Document()
     add_table(document, 8, [[(t, 1) for t in row] for row in [

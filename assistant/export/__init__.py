@@ -41,13 +41,16 @@ def export_tables(
 ) -> Path:
     """Write `tables` to `path` (.docx booklet, .xlsx workbook or .json); returns the path.
 
-    Raises InputError: unsupported extension (export_suffix), existing file without overwrite
-    (exists), text too long for an Excel cell (too_long).
+    Raises InputError: unsupported extension (export_suffix), missing folder (no_folder),
+    existing file without overwrite (exists), text too long for an Excel cell (too_long), an
+    operating-system failure while writing (write_failed).
     """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in EXPORT_SUFFIXES:
         raise InputError(path, "export_suffix", suffix=suffix or path.name)
+    if not path.parent.is_dir():
+        raise InputError(path.parent, "no_folder")
     if path.exists() and not overwrite:
         raise InputError(path, "exists")
     write = _writer(suffix, department_title)
@@ -58,6 +61,8 @@ def export_tables(
             os.replace(temp, path)
         else:
             _move_without_overwrite(temp, path)
+    except OSError as exc:  # read-only folder, disk full, target is a folder…
+        raise InputError(path, "write_failed", detail=exc.strerror or type(exc).__name__) from None
     finally:
         temp.unlink(missing_ok=True)
     return path

@@ -31,6 +31,8 @@ MESSAGES = {
     "export_suffix": "不支持导出为“{suffix}”，请用 .docx .xlsx .json（unsupported export format）",
     "too_long": "第 {index} 个表“{name}”的{field}有 {length} 字，超过 Excel 单元格上限 {limit} 字（text too long for Excel）",
     "no_input_tables": "输入文件中没有可导出的绩效目标表（nothing to export）",
+    "no_folder": "输出目录不存在（output folder not found）",
+    "write_failed": "无法写入文件：{detail}（cannot write the file）",
 }
 
 

@@ -110,6 +110,7 @@ class _Draft:
     expect: str | None = None  # "use" after the budget row, "percent" after the plan labels
     plan_labels: list[str] = field(default_factory=list)
     columns: Columns | None = None
+    columns_width: int = 0  # grid width of the Word table that holds the indicator header
     records: list[dict[str, str]] = field(default_factory=list)
     merged_levels: bool = False
 
@@ -117,13 +118,19 @@ class _Draft:
     def started(self) -> bool:
         return self.seen_unit or self.seen_identity or self.columns is not None
 
+    @property
+    def is_project(self) -> bool:
+        """项目编码/项目名称 labels or an indicator header: a 单位 line alone (as above any
+        budget table of a booklet) does not make a project table."""
+        return self.seen_identity
+
     def finish(self) -> ProjectTable:
         table = self.table
         table.source = self.source
         table.indicators = build_indicators(self.records, inherit=not self.merged_levels)
         if not table.project_name and self.title:
             table.project_name = self.title
-        table.year = find_year(self.title, table.project_name) if self.title else find_year(table.project_name)
+        table.year = find_year(self.title, table.project_name)
         return table
 
 
@@ -148,13 +155,21 @@ class _Reader:
     def new_draft(self, title: str | None = None) -> _Draft:
         if self.draft.started:
             self.drafts.append(_Draft(self.source))
-        self.draft.title = title if title is not None else self.draft.title
+        if title is not None:
+            self.draft.title = title
         return self.draft
 
     def paragraph(self, text: str) -> None:
         m = TITLE.match(text.strip())
         if m:
             self.new_draft(m.group(2).strip())
+
+    def table_start(self, width: int) -> None:
+        """Indicator rows go on into a following Word table of the same width (a table split
+        across pages); a table of another shape ends the project, so that an unrelated table
+        (a budget summary, a signature block) cannot add rows or overwrite its fields."""
+        if self.draft.columns is not None and width != self.draft.columns_width:
+            self.drafts.append(_Draft(self.source))
 
     def row(self, row: _Row) -> None:
         if not row.cells:
@@ -169,7 +184,7 @@ class _Reader:
             return
         columns = header_columns(row.full)
         if is_indicator_header(columns):
-            self.draft.columns = columns
+            self.draft.columns, self.draft.columns_width = columns, len(row.full)
             self.draft.seen_identity = True
             return
         if row.has("code") or row.has("name"):
@@ -228,7 +243,7 @@ class _Reader:
                 table.department = department
 
     def document(self) -> Document:
-        tables = [d.finish() for d in self.drafts if d.started]
+        tables = [d.finish() for d in self.drafts if d.is_project]
         doc = Document(tables=tables)
         _fill_booklet_year(doc)
         return doc
@@ -249,7 +264,9 @@ def parse_docx(path: str | Path, source: Source) -> Document:
             if isinstance(block, Paragraph):
                 reader.paragraph(block.text)
             else:
-                for row in _read_rows(block):
+                rows = _read_rows(block)
+                reader.table_start(max((len(r.full) for r in rows), default=0))
+                for row in rows:
                     reader.row(row)
     except (ValueError, IndexError, KeyError) as exc:  # malformed merges in the table XML
         raise InputError(path, "bad_office", kind=KIND, detail=str(exc)[:120]) from None
