@@ -7,6 +7,13 @@ import re
 from assistant.model import PlanItem, ProjectTable
 from assistant.parsers.common import find_year
 
+LABELS = {
+    "title": "{name}绩效目标表",
+    "year_prefix": "{year}年",
+    "plan_item": "{label}：{percent}",
+    "plan_separator": "；",
+}
+
 # Characters XML 1.0 cannot hold at all (C0 controls except TAB/LF/CR, lone surrogates, U+FFFE/F).
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -35,14 +42,16 @@ def format_percent(percent: float | None) -> str:
 
 def format_plan(plan: list[PlanItem]) -> str:
     """'3月底：25%；6月底：50%' (one cell of the Excel 项目 sheet)."""
-    return "；".join(f"{clean_text(item.label)}：{format_percent(item.percent)}" for item in plan)
+    return LABELS["plan_separator"].join(
+        LABELS["plan_item"].format(label=clean_text(item.label), percent=format_percent(item.percent)) for item in plan
+    )
 
 
 def booklet_title(table: ProjectTable) -> str:
     """'2025年残疾人保障金绩效目标表': the year goes in front when the name does not already give it,
     so the parser reads the table's year back from the title."""
     name = " ".join(clean_text(table.project_name).split())
-    title = f"{name}绩效目标表"
+    title = LABELS["title"].format(name=name)
     if table.year is not None and find_year(title) != table.year:
-        title = f"{table.year}年{title}"
+        title = LABELS["year_prefix"].format(year=table.year) + title
     return title
