@@ -15,6 +15,7 @@ class TableContext:
         self.table = table
         self.profile = profile
         self.partial = table.source is not None and not table.source.complete
+        self.profile_title = profile.title
         self.rows = [RowFacts.of(i, ind, profile) for i, ind in enumerate(table.indicators)]
         self.findings: list[Finding] = []
 
@@ -36,8 +37,7 @@ class TableContext:
         ind = row.indicator if row else None
         if ind is not None:
             level1, level2 = ind.level1.strip(), ind.level2.strip()
-        fields = {"loc": row.loc if row else "", "profile": self.profile.title, "level1": level1, "level2": level2}
-        fields.update(params)
+        fields = {"loc": row.loc if row else "", "profile": self.profile_title, "level1": level1, "level2": level2, **params}
         message = MESSAGES.get(key, MESSAGES[rule_id]).format(**fields)
         self.findings.append(
             Finding(

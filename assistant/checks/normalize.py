@@ -80,6 +80,7 @@ def split_decoration(text: str) -> tuple[str, str]:
     return text[: m.start()], text[m.start():]
 
 
+@lru_cache(maxsize=2048)
 def fold_category(text: str | None) -> str:
     """A 一级/二级 name for lookup: folded, without decorations."""
     return split_decoration(fold(text))[0]

@@ -7,7 +7,7 @@ folded form (see normalize.fold_category), so traditional characters and score d
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, PrivateAttr
+from dataclasses import dataclass, field
 
 from assistant.checks.messages import PROFILE_TITLES, UNKNOWN_PROFILE
 from assistant.checks.normalize import fold_category
@@ -63,20 +63,22 @@ COMMON_LEVEL2_ALIASES = {
 }
 
 
-class Profile(BaseModel):
+@dataclass(frozen=True)
+class Profile:
     """One framework. `required[一级]` is a list of groups; each group needs one member present."""
-
-    model_config = ConfigDict(frozen=True)
 
     name: str
     level2: dict[str, tuple[str, ...]]  # allowed 二级 per 一级, in display order
     required: dict[str, tuple[tuple[str, ...], ...]]
     level1_aliases: dict[str, str]
     level2_aliases: dict[str, str]
-    _known_level2: tuple[str, ...] = PrivateAttr(default=())
+    _parents: dict[str, str] = field(init=False, repr=False, compare=False)
+    _memo: dict[tuple[int, str], tuple[str | None, bool]] = field(init=False, repr=False, compare=False)
 
-    def model_post_init(self, context: object) -> None:
-        self._known_level2 = tuple(name for children in self.level2.values() for name in children)
+    def __post_init__(self) -> None:
+        parents = {child: level1 for level1, children in self.level2.items() for child in children}
+        object.__setattr__(self, "_parents", parents)
+        object.__setattr__(self, "_memo", {})
 
     @property
     def title(self) -> str:
@@ -88,20 +90,27 @@ class Profile(BaseModel):
 
     def parent(self, level2: str) -> str | None:
         """The 一级 a canonical 二级 belongs to."""
-        for level1, children in self.level2.items():
-            if level2 in children:
-                return level1
-        return None
+        return self._parents.get(level2)
 
     def resolve_level1(self, text: str) -> tuple[str | None, bool]:
         """(canonical 一级 or None when unknown, whether the name was an alias)."""
-        return _resolve(fold_category(text), self.level1, self.level1_aliases)
+        return self._resolve(1, text)
 
     def resolve_level2(self, text: str) -> tuple[str | None, bool]:
-        return _resolve(fold_category(text), self._known_level2, self.level2_aliases)
+        return self._resolve(2, text)
+
+    def _resolve(self, level: int, text: str) -> tuple[str | None, bool]:
+        found = self._memo.get((level, text))
+        if found is None:
+            known = self.level2 if level == 1 else self._parents
+            aliases = self.level1_aliases if level == 1 else self.level2_aliases
+            found = _resolve(fold_category(text), known, aliases)
+            if len(self._memo) < 4096:
+                self._memo[(level, text)] = found
+        return found
 
 
-def _resolve(key: str, known: tuple[str, ...], aliases: dict[str, str]) -> tuple[str | None, bool]:
+def _resolve(key: str, known: dict[str, object], aliases: dict[str, str]) -> tuple[str | None, bool]:
     if key in known:
         return key, False
     target = aliases.get(key)

@@ -23,9 +23,7 @@ ECONOMIC_COST, OTHER_COST = "economic", "other"
 class RowFacts:
     index: int
     indicator: Indicator
-    loc: str  # 一级/二级/三级 as written, for messages
     name: str  # folded 三级 without template hints, remarks, unit hints
-    clean_name: str  # the original 三级 without template hints (for suggestions)
     hints: list[str]  # template hints found in the name, as folded
     unit_hint: str | None
     value: str  # folded value
@@ -39,30 +37,21 @@ class RowFacts:
     kind: str | None  # RATE | COUNT | None
     polarity: int  # 1 higher is better, -1 lower is better, 0 unknown
     cost: str | None  # ECONOMIC_COST | OTHER_COST | None
+    _loc: str | None = None
 
     @classmethod
     def of(cls, index: int, ind: Indicator, profile: Profile) -> "RowFacts":
         level1_key, level2_key = fold_category(ind.level1), fold_category(ind.level2)
         level1, level1_alias = profile.resolve_level1(ind.level1)
         level2, level2_alias = profile.resolve_level2(ind.level2)
-        raw_name = fold(ind.level3)
-        hints = lx.TEMPLATE_HINT.findall(raw_name)
-        name = lx.REMARK.sub("", lx.TEMPLATE_HINT.sub("", raw_name)).lstrip("*")
-        unit_hint = None
-        hint = lx.UNIT_HINT.search(name)
-        if hint and hint.group(1) in lx.UNIT_HINT_UNITS:
-            unit_hint, name = hint.group(1), name[: hint.start()]
-        hint_units = [u for h in hints for u in _units_in_hint(h)]
-        unit_hint = unit_hint or (hint_units[0] if hint_units else None)
+        name, hints, unit_hint = _split_name(fold(ind.level3))
         value = fold(ind.value)
         parsed = ind.parsed if value == ind.value else parse_value(value)
         kind = _kind(name, unit_hint)
         return cls(
             index=index,
             indicator=ind,
-            loc=location(ind),
             name=name,
-            clean_name=lx.WRITTEN_HINTS.sub("", ind.level3).strip() or ind.level3.strip(),
             hints=hints,
             unit_hint=unit_hint,
             value=value,
@@ -77,6 +66,19 @@ class RowFacts:
             polarity=_polarity(name, kind, parsed, level2_key),
             cost=_cost_family(level2_key),
         )
+
+    @property
+    def loc(self) -> str:
+        """「一级/二级/三级」 as written, for messages."""
+        if self._loc is None:
+            self._loc = location(self.indicator)
+        return self._loc
+
+    @property
+    def clean_name(self) -> str:
+        """The 三级 as written without template hints, for suggestions."""
+        written = self.indicator.level3
+        return lx.WRITTEN_HINTS.sub("", written).strip() or written.strip()
 
     @property
     def money_unit(self) -> bool:
@@ -100,6 +102,26 @@ def location(ind: Indicator) -> str:
     """「一级/二级/三级」 as written (each part shortened)."""
     parts = [shorten(ind.level1, 20), shorten(ind.level2, 20), shorten(ind.level3, 30) or UNNAMED]
     return "/".join(parts)
+
+
+def _split_name(raw: str) -> tuple[str, list[str], str | None]:
+    """Folded 三级 -> (name without hints, remarks and unit hint; template hints; unit hint)."""
+    hints: list[str] = []
+    name = raw
+    if "*" in raw:
+        hints = lx.TEMPLATE_HINT.findall(raw)
+        name = lx.TEMPLATE_HINT.sub("", raw)
+    if "原文" in name:
+        name = lx.REMARK.sub("", name)
+    name = name.lstrip("*")
+    unit_hint = None
+    if name.endswith(")"):
+        hint = lx.UNIT_HINT.search(name)
+        if hint and hint.group(1) in lx.UNIT_HINT_UNITS:
+            unit_hint, name = hint.group(1), name[: hint.start()]
+    if unit_hint is None:
+        unit_hint = next((u for h in hints for u in _units_in_hint(h)), None)
+    return name, hints, unit_hint
 
 
 def _units_in_hint(hint: str) -> list[str]:

@@ -11,15 +11,18 @@ from assistant.checks.rows import RATE, RowFacts
 
 def check_name(ctx: TableContext, row: RowFacts) -> None:
     ind = row.indicator
-    sample_name = sample(row.level2, row.level2_key)[0]
     if row.name in lx.EMPTY_NAMES:
         variant = "placeholder" if ind.level3.strip() else None
-        ctx.add("row.empty-name", row, "level3", variant, name=shorten(ind.level3), sample_name=sample_name)
+        ctx.add("row.empty-name", row, "level3", variant, name=shorten(ind.level3), sample_name=_sample_name(row))
         return
     for hint in row.hints:
         ctx.add("row.template-hint", row, "level3", hint=hint)
     if row.name in (row.level2_key, row.level2):
-        ctx.add("row.copies-level2", row, "level3", name=shorten(ind.level3), sample_name=sample_name)
+        ctx.add("row.copies-level2", row, "level3", name=shorten(ind.level3), sample_name=_sample_name(row))
+
+
+def _sample_name(row: RowFacts) -> str:
+    return sample(row.level2, row.level2_key)[0]
 
 
 def check_texts(ctx: TableContext, row: RowFacts, any_basis: bool) -> None:

@@ -89,12 +89,11 @@ def _magnitudes(number: str, scale: str | None) -> set[float]:
 
 
 def _indicator_numbers(ctx: TableContext) -> set[float]:
+    """Every number the indicators carry (values, names, descriptions), raw and scaled (万 -> ×1e4)."""
+    texts = [text for row in ctx.rows for text in (row.value, row.indicator.level3, row.indicator.description)]
     numbers: set[float] = set()
-    for row in ctx.rows:
-        ind = row.indicator
-        for text in (row.value, fold(ind.level3), fold(ind.description)):
-            for match in lx.NUMBER_SCALE.finditer(text):
-                numbers |= _magnitudes(match.group(1), match.group(2))
+    for number, scale in lx.NUMBER_SCALE.findall(fold("\n".join(texts))):
+        numbers |= _magnitudes(number, scale)
     return numbers
 
 

@@ -3,12 +3,14 @@ non-standard forms and by fix_table that rewrites them."""
 
 from __future__ import annotations
 
-from assistant.checks.lexicon import NONSTANDARD_WRITINGS
+from assistant.checks.lexicon import NONSTANDARD_ANY, NONSTANDARD_WRITINGS
 from assistant.checks.normalize import fold, split_decoration
 
 
 def standard_value(text: str) -> str:
     """'>=95百分比' -> '≥95%'. Only mechanical, meaning-preserving rewrites."""
+    if not NONSTANDARD_ANY.search(text):
+        return text
     for pattern, replacement in NONSTANDARD_WRITINGS:
         text = pattern.sub(replacement, text)
     return text
