@@ -443,3 +443,36 @@ RULE_DOCS: dict[str, dict[str, str]] = {
         "bad": "依据栏全空", "good": "每行注明计划标准、历史标准、行业标准或预算支出标准",
     },
 }
+
+# docs/rules.md layout (assistant/checks/catalogue.py).
+CATALOGUE = {
+    "title": "# 绩效目标表检查规则目录",
+    "intro": (
+        "本文件由 `python -m assistant.checks.catalogue > docs/rules.md` 根据规则元数据生成，请勿手改。\n"
+        "检查命令：`python -m assistant lint 文件... [--profile hebei-2025|mof-2021] [--json] [--fix]`。\n\n"
+        "级别：**错误**＝审核时会被退回（模糊、推给其他文件、空缺、单位类型不对、缺必填类别、金额不符）；"
+        "**警告**＝可用但薄弱或不一致；**提示**＝已自动识别或规范化的写法。"
+        "来源标注“原文不完整”的公开表，因截取可能缺失的内容（缺类别、截断、目标为空等）按括号中的级别降级。"
+    ),
+    "profiles": "## 指标框架（profile）",
+    "profile_line": "- `{name}`：{title}。必填：{required}",
+    "required_group": "{level1}（{children}）",
+    "required_separator": "；",
+    "rules": "## 规则",
+    "group": "### {title}",
+    "rule": "#### `{id}` — {title}",
+    "severity": "- 级别：{severity}{partial}{fixable}",
+    "partial": "（原文不完整时：{severity}）",
+    "fixable": "；可用 `--fix` 自动修正",
+    "checks": "- 检查：{checks}",
+    "why": "- 依据：{why}",
+    "example": "- 示例：✗ {bad} → ✓ {good}",
+}
+CATALOGUE_GROUPS = {
+    "file": "文件",
+    "structure": "结构（一级、二级指标）",
+    "row": "行的完整性",
+    "value": "指标值",
+    "cost": "成本指标",
+    "table": "全表一致性",
+}
