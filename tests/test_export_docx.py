@@ -82,6 +82,9 @@ def test_merged_cells_are_really_merged(tmp_path, seed_doc):
     assert header_xml.count("<w:gridSpan") >= 10
     spans = [tc.grid_span for tc in header.rows[2]._tr.tc_lst]
     assert len(spans) == 7 and sum(spans) == len(header.columns)
+    unit_cell = header.rows[0]._tr.tc_lst[0].tcPr
+    tags = [child.tag.rsplit("}", 1)[1] for child in unit_cell]
+    assert tags.index("tcBorders") < tags.index("vAlign")  # schema order, or Word complains
     assert header.rows[2]._tr.tc_lst[0].vMerge == "restart"
     assert header.rows[3]._tr.tc_lst[0].vMerge == "continue"
     # Indicator table: 产出指标 (4 rows), 效益指标 (4 rows), 满意度指标 (1 row) in column 0.

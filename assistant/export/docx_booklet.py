@@ -159,7 +159,14 @@ def _only_bottom_border(cell: _Cell) -> None:
         edge = OxmlElement(f"w:{side}")
         edge.set(qn("w:val"), "nil")
         borders.append(edge)
-    tc_pr.append(borders)
+    # Word wants the schema's order inside w:tcPr: tcBorders before shd … vAlign.
+    tc_pr.insert_element_before(borders, *TC_PR_AFTER_BORDERS)
+
+
+TC_PR_AFTER_BORDERS = (
+    "w:shd", "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark",
+    "w:headers", "w:cellIns", "w:cellDel", "w:cellMerge", "w:tcPrChange",
+)
 
 
 # A cell of the header table: (width in mm, text, kind in CELL_STYLES); rows use the *_ROW_MM widths.
