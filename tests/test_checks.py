@@ -149,6 +149,11 @@ def test_clean_table_has_no_error_or_warning():
         ("成本指标", "项目总成本", "不超出预算", "cost.no-money"),
         ("经济效益指标", "带动就业", "明显", "value.vague"),
         ("经济效益指标", "带动产值", "≥0万元", "value.vacuous-bound"),
+        ("经济效益指标", "增加收入", "达到预期", "value.vague"),
+        ("社会效益指标", "群众获得感", "不断增强", "value.vague"),
+        ("时效指标", "完成时间", "按合同约定", "value.timeliness"),
+        ("成本指标", "项目成本", "≥1万元", "value.wrong-direction"),
+        ("质量指标", "群众满意度", "基本满意", "value.rate-not-percent"),
     ],
 )
 def test_defective_rows_are_errors(level2, name, value, rule):
@@ -157,6 +162,31 @@ def test_defective_rows_are_errors(level2, name, value, rule):
     finding = _row_findings(table, 1)[rule]
     assert finding.severity == "error"
     assert finding.suggestion
+
+
+TYPICAL_GOOD_ROWS = [
+    ("数量指标", "印发宣传资料", "≥1000份"),
+    ("质量指标", "设备完好率", "≥95%"),
+    ("时效指标", "问题整改时限", "≤30天"),
+    ("时效指标", "资金拨付时间", "收到资金后15个工作日内"),
+    ("成本指标", "设备购置单价", "≤2万元/台"),
+    ("经济效益指标", "带动农户增收", "≥2000元/户"),
+    ("社会效益指标", "安全生产事故发生次数", "0次"),
+    ("社会效益指标", "重大安全责任事故", "无"),
+    ("社会效益指标", "群众投诉率", "≤2%"),
+    ("社会效益指标", "投诉处理率", "100%"),
+    ("质量指标", "系统故障次数", "≤2次"),
+    ("生态效益指标", "二氧化碳减排量", "≥100吨"),
+    ("服务对象满意度指标", "服务对象满意度", "达到90%以上"),
+    ("质量指标", "工程质量", "合格"),
+]
+
+
+@pytest.mark.parametrize(("level2", "name", "value"), TYPICAL_GOOD_ROWS)
+def test_typical_good_rows_get_no_error_or_warning(level2, name, value):
+    level1 = "满意度指标" if "满意" in level2 else "效益指标" if "效益" in level2 else "产出指标"
+    table = _with_row(clean_table(), 1, level1=level1, level2=level2, level3=name, value=value)
+    assert [(f.rule, f.message) for f in lint_table(table) if f.row == 1 and f.severity != "info"] == []
 
 
 @pytest.mark.parametrize(
