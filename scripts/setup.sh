@@ -35,7 +35,8 @@ if [ $want_test = 1 ]; then
   need=()
   [ -x /usr/bin/chromium ] || need+=(chromium)
   [ -d /usr/share/fonts/opentype/noto ] || need+=(fonts-noto-cjk)
-  command -v soffice >/dev/null || need+=(libreoffice-writer-nogui)
+  command -v soffice >/dev/null || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
+  [ -d /usr/share/fonts/truetype/liberation2 ] || need+=(fonts-liberation2)
   command -v pdftoppm >/dev/null || need+=(poppler-utils)
   if [ ${#need[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then

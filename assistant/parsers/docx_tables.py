@@ -27,7 +27,7 @@ from assistant.parsers.indicator_rows import (
     header_columns,
     is_indicator_header,
 )
-from assistant.parsers.seed_txt import TITLE, _fill_booklet_year
+from assistant.parsers.seed_txt import TITLE, fill_booklet_year
 
 # Labels of the header block (compared after removing whitespace and a (…) suffix).
 LABELS: dict[str, tuple[str, ...]] = {
@@ -245,7 +245,7 @@ class _Reader:
     def document(self) -> Document:
         tables = [d.finish() for d in self.drafts if d.is_project]
         doc = Document(tables=tables)
-        _fill_booklet_year(doc)
+        fill_booklet_year(doc)
         return doc
 
 

@@ -177,11 +177,11 @@ def parse_seed_text(text: str, source: Source) -> Document:
     if not starts and "\t一级指标" in text:
         # A single table pasted without its numbered title.
         doc.tables.append(_parse_table("", lines, source))
-    _fill_booklet_year(doc)
+    fill_booklet_year(doc)
     return doc
 
 
-def _fill_booklet_year(doc: Document) -> None:
+def fill_booklet_year(doc: Document) -> None:
     """Tables without a year in their name take the booklet's most common year."""
     years = Counter(t.year for t in doc.tables if t.year)
     if not years:
