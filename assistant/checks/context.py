@@ -38,7 +38,7 @@ class TableContext:
         if ind is not None:
             level1, level2 = ind.level1.strip(), ind.level2.strip()
         fields = {"loc": row.loc if row else "", "profile": self.profile_title, "level1": level1, "level2": level2, **params}
-        message = MESSAGES.get(key, MESSAGES[rule_id]).format(**fields)
+        message = MESSAGES.get(key, MESSAGES[rule_id]).format_map(fields)
         self.findings.append(
             Finding(
                 rule=rule_id,
@@ -49,7 +49,7 @@ class TableContext:
                 level3=ind.level3.strip() if ind else None,
                 field=field,
                 message=message + PARTIAL_NOTE if downgraded else message,
-                suggestion=SUGGESTIONS.get(key, SUGGESTIONS[rule_id]).format(**fields),
+                suggestion=SUGGESTIONS.get(key, SUGGESTIONS[rule_id]).format_map(fields),
                 row=row.index if row else None,
             )
         )

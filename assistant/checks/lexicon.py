@@ -21,6 +21,12 @@ UNIT_HINT_UNITS = frozenset({
     "%", "‰", "人", "人次", "个", "次", "户", "家", "件", "项", "亩", "万亩", "公顷", "立方米", "万立方米", "篇",
     "单", "年", "元", "万元", "所", "辆", "台", "套", "株", "吨", "公里", "米", "平方米", "天", "批次", "名", "起",
 })
+REMARK_MARK = "原文"
+CURRENCY = "元"
+MONEY_PER_UNIT = ("元/", "万元/")
+COST_CATEGORY = "成本"  # in a 二级 name: a cost row
+OTHER_COST_CATEGORY = ("社会", "生态", "环境")  # social/ecological cost: not money
+TIME_CATEGORY = "时效"
 # Names that are only a placeholder for a missing name.
 EMPTY_NAMES = frozenset({"", "0", "-", "—", "/", "无", "空", "(空)", "(无三级名称)", "无三级名称", "(无)"})
 

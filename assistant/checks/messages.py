@@ -44,6 +44,18 @@ INPUT_KINDS = {"money": "资金金额", "staff": "人员数量"}
 UNKNOWN_PROFILE = "未知的指标框架“{profile}”，可选：{known}"
 DRAFT_ERROR = "{message}（建议：{suggestion}）"
 MONEY_PLACEHOLDER = "X万元"
+AMOUNT_IN_WAN = "{amount:g}万元"
+CURRENCY_BEFORE_PER = "元/"  # "≤28.40/株" -> "≤28.40元/株"
+# Sample target values in suggestions, by what the row measures.
+SAMPLE_VALUES = {"rate": "≥95%", "cost": "≤X万元", "count": "≥X{unit}"}
+# A binding target to replace a vacuous bound, by the row's direction.
+BETTER_BOUNDS = {
+    "negative_percent": "≤0%",
+    "negative": "≤X{unit}",
+    "cost": "≤X万元",
+    "percent": "≥95%",
+    "positive": "≥X{unit}",
+}
 COUNT_UNIT_DEFAULT = "个"
 
 # Sample (三级指标名, 指标值) per canonical 二级指标, used to make suggestions concrete.

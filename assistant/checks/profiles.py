@@ -13,6 +13,8 @@ from assistant.checks.messages import PROFILE_TITLES, UNKNOWN_PROFILE
 from assistant.checks.normalize import fold_category
 
 DEFAULT_PROFILE = "hebei-2025"
+QUANTITY_LEVEL2 = "数量指标"
+TIME_LEVEL2 = "时效指标"
 
 _EFFECT = ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标")
 _SATISFACTION = ("服务对象满意度指标",)

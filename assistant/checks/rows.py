@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from assistant.checks import lexicon as lx
 from assistant.checks.messages import UNNAMED
 from assistant.checks.normalize import fold, fold_category, shorten
-from assistant.checks.profiles import Profile
+from assistant.checks.profiles import TIME_LEVEL2, Profile
 from assistant.model import Indicator, ParsedValue
 from assistant.values import parse_value
 
@@ -83,7 +83,7 @@ class RowFacts:
     @property
     def money_unit(self) -> bool:
         unit = self.parsed.unit or ""
-        return unit in lx.MONEY_UNITS or unit.startswith(("元/", "万元/"))
+        return unit in lx.MONEY_UNITS or unit.startswith(lx.MONEY_PER_UNIT)
 
     @property
     def percent(self) -> bool:
@@ -95,7 +95,7 @@ class RowFacts:
 
     @property
     def is_time_row(self) -> bool:
-        return self.level2 == "时效指标" or "时效" in self.level2_key
+        return self.level2 == TIME_LEVEL2 or lx.TIME_CATEGORY in self.level2_key
 
 
 def location(ind: Indicator) -> str:
@@ -111,7 +111,7 @@ def _split_name(raw: str) -> tuple[str, list[str], str | None]:
     if "*" in raw:
         hints = lx.TEMPLATE_HINT.findall(raw)
         name = lx.TEMPLATE_HINT.sub("", raw)
-    if "原文" in name:
+    if lx.REMARK_MARK in name:
         name = lx.REMARK.sub("", name)
     name = name.lstrip("*")
     unit_hint = None
@@ -126,7 +126,7 @@ def _split_name(raw: str) -> tuple[str, list[str], str | None]:
 
 def _units_in_hint(hint: str) -> list[str]:
     unit = hint.strip("()").lstrip("≥≤<>=*").strip("*")
-    return [unit.split("/")[0]] if unit and not unit.startswith("元") else []
+    return [unit.split("/")[0]] if unit and not unit.startswith(lx.CURRENCY) else []
 
 
 def _kind(name: str, unit_hint: str | None) -> str | None:
@@ -144,12 +144,12 @@ def _polarity(name: str, kind: str | None, parsed: ParsedValue, level2_key: str)
         if kind == COUNT or parsed.unit in lx.COUNT_UNITS:
             return -1
     unit = parsed.unit or ""
-    if unit in lx.MONEY_UNITS and ("成本" in level2_key or lx.COST_WORDS.search(name)):
+    if unit in lx.MONEY_UNITS and (lx.COST_CATEGORY in level2_key or lx.COST_WORDS.search(name)):
         return -1
     return 0
 
 
 def _cost_family(level2_key: str) -> str | None:
-    if "成本" not in level2_key:
+    if lx.COST_CATEGORY not in level2_key:
         return None
-    return OTHER_COST if ("社会" in level2_key or "生态" in level2_key or "环境" in level2_key) else ECONOMIC_COST
+    return OTHER_COST if any(word in level2_key for word in lx.OTHER_COST_CATEGORY) else ECONOMIC_COST

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from assistant.checks import lexicon as lx
 from assistant.checks.context import TableContext
-from assistant.checks.messages import MONEY_PLACEHOLDER
+from assistant.checks.messages import AMOUNT_IN_WAN, MONEY_PLACEHOLDER
 from assistant.checks.normalize import shorten
 from assistant.checks.rows import ECONOMIC_COST, RowFacts
 from assistant.model import ValueKind
@@ -34,7 +34,7 @@ def check_cost(ctx: TableContext, row: RowFacts) -> bool:
 
 def budget_in_wan(ctx: TableContext) -> str:
     total = ctx.table.budget.total
-    return f"{total / 10000:g}万元" if total else MONEY_PLACEHOLDER
+    return AMOUNT_IN_WAN.format(amount=total / 10000) if total else MONEY_PLACEHOLDER
 
 
 def _over_budget(ctx: TableContext, row: RowFacts) -> None:

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from assistant.checks import lexicon as lx
 from assistant.checks.context import TableContext, sample, sample_text
-from assistant.checks.messages import COUNT_UNIT_DEFAULT, INPUT_KINDS, POLARITY_LABELS
+from assistant.checks.messages import (
+    BETTER_BOUNDS,
+    COUNT_UNIT_DEFAULT,
+    CURRENCY_BEFORE_PER,
+    INPUT_KINDS,
+    POLARITY_LABELS,
+    SAMPLE_VALUES,
+)
+from assistant.checks.profiles import QUANTITY_LEVEL2
 from assistant.checks.normalize import shorten, shorten_tail
 from assistant.checks.rows import COUNT, ECONOMIC_COST, RATE, RowFacts
 from assistant.checks.rules_cost import check_cost
@@ -43,11 +51,11 @@ def check_value(ctx: TableContext, row: RowFacts) -> None:
 
 def sample_value(row: RowFacts) -> str:
     if row.kind == RATE:
-        return "≥95%"
+        return SAMPLE_VALUES["rate"]
     if row.cost == ECONOMIC_COST:
-        return "≤X万元"
+        return SAMPLE_VALUES["cost"]
     if row.kind == COUNT:
-        return f"≥X{count_unit(row)}"
+        return SAMPLE_VALUES["count"].format(unit=count_unit(row))
     return sample(row.level2, row.level2_key)[1]
 
 
@@ -157,10 +165,12 @@ def _bounds(ctx: TableContext, row: RowFacts) -> None:
 def _better(row: RowFacts) -> str:
     unit = row.parsed.unit or ""
     if row.polarity < 0:
-        return "≤0%" if row.percent else f"≤X{unit}"
-    if row.cost == ECONOMIC_COST:
-        return "≤X万元"
-    return "≥95%" if row.percent else f"≥X{unit}"
+        key = "negative_percent" if row.percent else "negative"
+    elif row.cost == ECONOMIC_COST:
+        key = "cost"
+    else:
+        key = "percent" if row.percent else "positive"
+    return BETTER_BOUNDS[key].format(unit=unit)
 
 
 def _expected_operator(row: RowFacts) -> str | None:
@@ -181,11 +191,11 @@ def _missing_unit(ctx: TableContext, row: RowFacts) -> None:
         unit = "%" if row.kind == RATE else count_unit(row) if row.kind == COUNT else ""
         ctx.add("value.missing-unit", row, "value", None if unit else "plain", value=_quote(row), fixed=written + unit)
     elif parsed.unit.startswith("/"):
-        ctx.add("value.missing-unit", row, "value", value=_quote(row), fixed=written.replace("/", "元/", 1))
+        ctx.add("value.missing-unit", row, "value", value=_quote(row), fixed=written.replace("/", CURRENCY_BEFORE_PER, 1))
 
 
 def _input_as_output(ctx: TableContext, row: RowFacts) -> None:
-    if row.level2 != "数量指标":
+    if row.level2 != QUANTITY_LEVEL2:
         return
     if lx.INPUT_STAFF_NAME.search(row.name):
         what = INPUT_KINDS["staff"]
