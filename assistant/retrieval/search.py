@@ -212,24 +212,26 @@ class Retriever:
         self.embeddings = embeddings
         self.store = store
         self.table = table
-        self.notes = notes or []
+        self.notes = notes if notes is not None else []
         self.last_report: IngestReport | None = None
 
     @classmethod
     def open(cls, build_if_missing: bool = True, *, model_path: Path | str | None = None,
              index_dir: Path | None = None, server: str | None = None, collection: str = COLLECTION,
              rebuild: bool = False, corpus_root: Path | None = None, progress: bool = False,
-             tokenizer: str = DEFAULT_TOKENIZER) -> "Retriever":
+             tokenizer: str = DEFAULT_TOKENIZER, embeddings=None) -> "Retriever":
         """Load the model (once per process), open the index and, when build_if_missing, bring it
-        up to date with corpus/ (a no-op costing one hash per file when nothing changed)."""
-        embeddings = load_embeddings(model_path)
+        up to date with corpus/ (a no-op costing one hash per file when nothing changed).
+        `embeddings` replaces the configured model (any object with name, dimension,
+        encode_documents and encode_queries)."""
+        embeddings = embeddings or load_embeddings(model_path)
         store, notes = Store.open(embeddings, index_dir=index_dir, server=server, name=collection, rebuild=rebuild)
         retriever = cls(embeddings, store, DocumentTable([], [], []), notes)
         if build_if_missing:
             report = store.sync_corpus(corpus_root, progress=progress)
             retriever.last_report = report
             if report.documents or report.removed or report.bad or report.notes:
-                notes.append(report.summary())
+                retriever.notes.append(report.summary())
         retriever.table = DocumentTable.from_store(store, tokenizer)
         return retriever
 
