@@ -150,3 +150,382 @@ def test_owner_tokens():
     assert owner_for("alice", token) == "user:alice"
     assert owner_for(None, "../../etc/passwd") is None
     assert not valid_token("short")
+
+
+# --- the service ------------------------------------------------------------------------------
+
+from ui_server import chat_index_dir, chat_retriever  # noqa: E402,F401 (session fixtures)
+
+from assistant.chat import edits  # noqa: E402
+from assistant.chat.service import ChatBackend, ChatService  # noqa: E402
+from assistant.chat.view import indicator_rows  # noqa: E402
+
+
+@pytest.fixture
+def backend(store):
+    """Drafting from the built-in catalogue only (no retriever), no LLM."""
+    return ChatBackend(store=store, open_retriever=False, llm=False)
+
+
+@pytest.fixture
+def chat(backend):
+    return ChatService(backend, "user:alice")
+
+
+def _errors(findings) -> list:
+    return [f for f in findings if f.severity == "error"]
+
+
+def _row(table, name_part: str):
+    return next(i for i in table.indicators if name_part in i.level3)
+
+
+def test_description_drafts_a_clean_table(chat, store):
+    reply = chat.handle(DESCRIPTION)
+    assert reply.action == "draft" and reply.changed
+    table = reply.table
+    assert table.project_name == "2025年中小企业数字化转型培训项目"
+    assert table.budget.total == 300_000
+    assert any(i.value == "≥200人次" for i in table.indicators)
+    assert not _errors(reply.findings), reply.findings
+    assert "已根据描述起草" in reply.text and "检查通过" in reply.text
+    assert store.load("user:alice", reply.draft_id).table == table
+    assert chat.history[-2] == {"role": "user", "content": DESCRIPTION}
+
+
+def test_change_value_keeps_operator_and_updates_what_follows(chat, store):
+    chat.handle(DESCRIPTION)
+    before = chat.table
+    reply = chat.handle("把培训人数改为300人次")
+    assert reply.action == "set_value", reply.text
+    row = next(i for i in reply.table.indicators if i.parsed.unit == "人次" and i.level2 == "数量指标")
+    assert row.value == "≥300人次" and row.parsed.number == 300
+    assert "200人次" not in row.description + row.basis
+    unit_costs = [i for i in reply.table.indicators if (i.parsed.unit or "").endswith("/人次")]
+    for old, new in zip([i for i in before.indicators if (i.parsed.unit or "").endswith("/人次")], unit_costs):
+        assert new.parsed.number == pytest.approx(old.parsed.number * 200 / 300, abs=0.01)
+    assert not _errors(reply.findings)
+    assert store.load("user:alice", reply.draft_id).table == reply.table
+
+    reply = chat.handle("满意度改成≥90%")
+    assert _row(reply.table, "满意度").value == "≥90%"
+
+
+def test_ambiguous_and_unknown_targets_ask_back(chat):
+    chat.handle(DESCRIPTION)
+    chat.handle("增加满意度指标：企业负责人满意度≥95%")
+    table = chat.table
+    reply = chat.handle("满意度改成≥90%")
+    assert reply.action == "set_value" and not reply.changed
+    assert "可能指" in reply.text and reply.table == table
+    reply = chat.handle("把火箭发射次数改为3次")
+    assert "没有找到" in reply.text and reply.table == table
+    reply = chat.handle("第99行改为≥90%")
+    assert "没有第 99 行" in reply.text
+
+
+def test_add_remove_and_undo(chat):
+    chat.handle(DESCRIPTION)
+    original = chat.table
+    reply = chat.handle("增加一个时效指标：资金支付及时率≥95%")
+    rows = reply.table.indicators
+    added = next(i for i, r in enumerate(rows) if r.level3 == "资金支付及时率")
+    assert rows[added].level1 == "产出指标" and rows[added].level2 == "时效指标"
+    assert rows[added - 1].level2 == "时效指标"  # placed inside its category
+    assert not _errors(reply.findings)
+
+    reply = chat.handle("删除‘资金支付及时率’")
+    assert reply.action == "remove" and reply.table == original
+    assert chat.handle("撤销").table.indicators[added].level3 == "资金支付及时率"
+    assert chat.handle("撤销").table == original
+    chat.handle("撤销")  # back before the draft
+    assert chat.table is None
+    assert "没有可以撤销" in chat.handle("撤销").text
+
+
+def test_budget_and_spending_plan(chat):
+    chat.handle(DESCRIPTION)
+    reply = chat.handle("预算改为50万元")
+    assert (reply.table.budget.total, reply.table.budget.fiscal, reply.table.budget.other) == (500_000, 500_000, 0)
+    cost = [i for i in reply.table.indicators if i.level2 == "成本指标" and i.parsed.unit == "万元"]
+    assert cost and all(i.parsed.number == 50 for i in cost)
+    assert not _errors(reply.findings)
+
+    reply = chat.handle("6月底支出改为60%")
+    plan = {p.label: p.percent for p in reply.table.spending_plan}
+    assert plan["6月底"] == 60
+    assert "应在 0% 到 100% 之间" in chat.handle("6月底支出改为120%").text
+
+    reply = chat.handle("10月底支出改为40%")  # below 6月底: the checker says so
+    assert any(f.severity in ("error", "warning") and "支出" in f.message for f in reply.findings)
+
+
+def test_header_and_grid_edits(chat):
+    chat.handle(DESCRIPTION)
+    reply = chat.handle("项目名称改为2025年企业数字化培训项目")
+    assert reply.table.project_name == "2025年企业数字化培训项目"
+
+    rows = indicator_rows(chat.table)
+    assert rows[1][1] == ""  # 一级 shown once per group
+    rows[0][5] = "≥250人次"
+    reply = chat.apply_rows(rows)
+    assert reply.table.indicators[0].value == "≥250人次"
+    assert [i.level2 for i in reply.table.indicators] == [i.level2 for i in chat._undo[-1].table.indicators]
+    assert "没有变化" in chat.apply_rows(indicator_rows(chat.table)).text
+
+    t = chat.table
+    plan = [[p.label, p.percent] for p in t.spending_plan]
+    reply = chat.apply_header(t.project_name, 300_000, 200_000, 50_000, t.fund_use, t.goal, plan)
+    assert any(f.severity == "error" and f.row is None for f in reply.findings)  # 预算数 ≠ 财政 + 其他
+
+
+def test_edits_without_a_draft_explain(chat):
+    for message in ("把培训人数改为300人次", "检查一下", "导出Word", "预算改为50万元"):
+        assert "还没有草稿" in chat.handle(message).text
+
+
+def test_unknown_message_lists_what_it_can_do_and_escapes(chat):
+    reply = chat.handle("<b onmouseover=alert(1)>你好</b>")
+    assert reply.action == "help"
+    assert "描述新项目" in reply.text and "导出Word" in reply.text
+    assert "<b" not in reply.text and "&lt;b" in reply.text
+    assert "<b" not in chat.history[-2]["content"]
+
+
+def test_check_and_export(chat, tmp_path):
+    import docx
+    import openpyxl
+
+    from assistant.parsers import load_path
+
+    chat.handle(DESCRIPTION)
+    assert "检查通过" in chat.handle("检查一下").text
+    files = {fmt: chat.handle(f"导出{fmt}").file for fmt in ("Word", "Excel", "JSON")}
+    for path in files.values():
+        assert path.is_file() and path.stat().st_size > 0
+        assert "exports" in path.parts
+    text = "".join(c.text for t in docx.Document(files["Word"]).tables for r in t.rows for c in r.cells)
+    assert "2025年中小企业数字化转型培训项目" in text
+    assert openpyxl.load_workbook(files["Excel"]).active.max_row > 5
+    back = load_path(files["JSON"]).tables[0]
+    assert [i.value for i in back.indicators] == [i.value for i in chat.table.indicators]
+
+
+def test_owners_never_see_each_other(backend, store):
+    alice, bob = ChatService(backend, "user:alice"), ChatService(backend, "browser:" + new_browser_token())
+    a = alice.handle(DESCRIPTION)
+    b = bob.handle(OTHER_DESCRIPTION)
+    assert [d.title for d in alice.list_drafts()] == [a.table.project_name]
+    assert [d.title for d in bob.list_drafts()] == [b.table.project_name]
+    reply = bob.restore(a.draft_id)
+    assert "没有找到这份草稿" in reply.text and bob.table == b.table
+    bob.handle("预算改为99万元")
+    assert store.load("user:alice", a.draft_id).table.budget.total == 300_000
+
+
+def test_drafts_persist_across_service_instances(tmp_path):
+    url = f"sqlite:///{tmp_path / 'persist.sqlite3'}"
+    first = ChatService(ChatBackend(store=DraftStore(url), open_retriever=False, llm=False), "user:carol")
+    first.handle(DESCRIPTION)
+    first.handle("把培训人数改为300人次")
+    saved = first.table
+
+    later = ChatService(ChatBackend(store=DraftStore(url), open_retriever=False, llm=False), "user:carol")
+    drafts = later.list_drafts()
+    assert len(drafts) == 1 and drafts[0].title == saved.project_name
+    reply = later.restore(drafts[0].id)
+    assert reply.table == saved and "已打开草稿" in reply.text
+    later.handle("预算改为40万元")
+    assert len(later.list_drafts()) == 1  # the restored draft is updated, not copied
+
+
+def test_upload_check_and_start(chat, tmp_path):
+    import json
+
+    table = _table("上传的项目", "提高")  # a vague value: the checker must object
+    path = tmp_path / "upload.json"
+    path.write_text(json.dumps([table.to_json_dict()], ensure_ascii=False), encoding="utf-8")
+    result = chat.open_upload(path, "../../../etc/上传.json")
+    assert result.ok and result.titles and "上传.json" in result.message
+    reply = chat.check_uploaded(0)
+    assert _errors(reply.findings) and chat.table is None
+    reply = chat.start_from_uploaded(0)
+    assert reply.table.project_name == "上传的项目" and _errors(reply.findings)
+
+    bad = tmp_path / "x.exe"
+    bad.write_bytes(b"MZ")
+    assert "不支持的文件类型" in chat.open_upload(bad, "x.exe").message
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"a" * (5 * 1024 * 1024 + 1))
+    assert "文件过大" in chat.open_upload(big, "big.txt").message
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"not a zip")
+    assert "无法读取文件" in chat.open_upload(broken, "broken.docx").message
+
+
+def test_uploaded_file_lands_under_the_owner_folder(chat, tmp_path):
+    path = tmp_path / "t.json"
+    path.write_text('[{"project_name": "甲", "indicators": []}]', encoding="utf-8")
+    chat.open_upload(path, "..\\..\\evil.json")
+    from assistant import config
+
+    stored = list((config.data_dir() / "uploads").rglob("*.json"))
+    assert stored and all(config.data_dir() in p.parents for p in stored)
+    assert all(p.name == "evil.json" for p in stored)
+
+
+def test_row_matching_and_number_following():
+    table = _table("甲")
+    table.indicators += [
+        Indicator(level1="满意度指标", level2="服务对象满意度指标", level3="服务对象满意度", value="≥95%"),
+        Indicator(level1="满意度指标", level2="服务对象满意度指标", level3="企业满意度", value="≥95%"),
+    ]
+    assert edits.match_row(table, "企业满意度") == (2, [])
+    index, candidates = edits.match_row(table, "满意度")
+    assert index is None and set(candidates) == {1, 2}
+    assert edits.match_row(table, "培训人数", "300人次")[0] == 0
+    assert edits.keep_operator("≥280人次", "300人次") == ("≥300人次", "≥")
+    assert edits.keep_operator("≥280人次", "=300人次") == ("=300人次", None)
+    assert edits.split_budget(Budget(total=100, fiscal=80, other=20), "total", 150) == (150, 130, 20)
+    assert edits.split_budget(Budget(total=100, fiscal=80, other=20), "other", 50) == (130, 80, 50)
+    assert edits._replace_number("共12处，112处不变", "12处", "15处") == "共15处，112处不变"
+
+
+# --- questions (real retrieval) ---------------------------------------------------------------
+
+
+@pytest.fixture
+def asking(store, chat_retriever):
+    return ChatService(ChatBackend(store=store, retriever=chat_retriever, llm=False), "user:reviewer")
+
+
+def test_similar_timeliness_indicators_with_sources(asking):
+    reply = asking.handle("有哪些类似项目的时效指标？")
+    assert reply.action == "ask" and reply.sources
+    assert all(s["kind"] == "indicator" and s["source"]["file"] for s in reply.sources)
+    assert "表" in reply.text and "第" in reply.text
+    from assistant.checks import canonical_level2
+
+    assert all(canonical_level2(s["level2"]) == "时效指标" for s in reply.sources)
+
+
+def test_usual_satisfaction_target_from_statistics(asking):
+    reply = asking.handle("满意度一般定多少？")
+    assert "≥95%" in reply.text and "张表" in reply.text
+    assert reply.sources and all(s["source"]["file"] for s in reply.sources)
+
+
+def test_similar_projects_and_drafting_with_retrieval(asking):
+    reply = asking.handle(DESCRIPTION)
+    assert not _errors(reply.findings)
+    assert any(s["kind"] == "project" for s in reply.sources)
+    assert any(s["kind"] == "draft" for s in reply.sources)  # each row's provenance
+    projects = asking.handle("有哪些类似项目？")
+    assert projects.sources and all(s["kind"] == "project" for s in projects.sources)
+
+
+# --- with an LLM endpoint (a tiny OpenAI-compatible server on loopback) -----------------------
+
+
+class _FakeOpenAI:
+    """Answers /v1/chat/completions with a fixed JSON text, optionally after a delay."""
+
+    def __init__(self, answer: dict, delay: float = 0.0) -> None:
+        import http.server
+        import json
+        import threading
+        import time
+
+        fake = self
+        self.requests: list[dict] = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                fake.requests.append(body)
+                time.sleep(delay)
+                payload = json.dumps({
+                    "id": "chatcmpl-test", "object": "chat.completion", "created": 0, "model": body["model"],
+                    "choices": [{"index": 0, "finish_reason": "stop",
+                                 "message": {"role": "assistant", "content": json.dumps(answer, ensure_ascii=False)}}],
+                    "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+                }).encode()
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except OSError:
+                    pass  # the client gave up (timeout test)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def llm_env(monkeypatch):
+    def configure(url: str) -> None:
+        monkeypatch.setenv("ASSISTANT_LLM_BASE_URL", url)
+        monkeypatch.setenv("ASSISTANT_LLM_MODEL", "test-model")
+        monkeypatch.setenv("ASSISTANT_LLM_TIMEOUT", "5")
+        monkeypatch.delenv("ASSISTANT_LLM_LOCAL", raising=False)
+
+    return configure
+
+
+def _llm_chat(store, timeout: float = 5.0) -> ChatService:
+    backend = ChatBackend(store=store, open_retriever=False, llm_timeout=timeout, draft_with_llm=False)
+    assert backend.llm_enabled
+    chat = ChatService(backend, "user:llm")
+    assert chat.handle(DESCRIPTION).action == "draft"  # a description is read by the rules
+    return chat
+
+
+def test_llm_turns_free_text_into_the_same_actions(store, llm_env):
+    fake = _FakeOpenAI({"actions": [{"kind": "set_budget", "part": "total", "amount": 600000},
+                                    {"kind": "clarify", "question": "还需要调整<b>支出计划</b>吗？"}]})
+    try:
+        llm_env(fake.url)
+        chat = _llm_chat(store)
+        reply = chat.handle("钱不够，麻烦帮我把总的盘子调大到六十个w")
+        assert reply.table.budget.total == 600_000
+        assert "还需要调整" in reply.text and "<b>" not in reply.text
+        cost = [i for i in reply.table.indicators if i.level2 == "成本指标" and i.parsed.unit == "万元"]
+        assert cost and all(i.parsed.number == 60 for i in cost)  # the same edit path as the rules
+        assert not [f for f in reply.findings if f.severity == "error"]
+        sent = fake.requests[-1]
+        assert "钱不够" in sent["messages"][-1]["content"] and "response_format" in sent
+    finally:
+        fake.close()
+
+
+def test_llm_unreachable_falls_back_to_rules(store, llm_env):
+    from ui_server import free_port
+
+    llm_env(f"http://127.0.0.1:{free_port()}/v1")
+    chat = _llm_chat(store)
+    reply = chat.handle("钱不够，帮我把总的盘子调大")
+    assert "大模型暂时不可用" in reply.text and "描述新项目" in reply.text
+    assert reply.table.budget.total == 300_000
+    assert chat.handle("预算改为60万元").table.budget.total == 600_000  # rules still work
+
+
+def test_llm_timeout_gives_a_clear_message(store, llm_env):
+    fake = _FakeOpenAI({"actions": [{"kind": "undo"}]}, delay=3.0)
+    try:
+        llm_env(fake.url)
+        chat = _llm_chat(store, timeout=0.5)
+        reply = chat.handle("随便改改吧")
+        assert "没有回应" in reply.text and "描述新项目" in reply.text
+        assert chat.table is not None  # the undo never happened
+    finally:
+        fake.close()

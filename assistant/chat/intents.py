@@ -234,7 +234,8 @@ def _percent(text: str) -> float | None:
     return float(m.group(1)) if m else None
 
 
-def _row_number(target: str) -> int | None:
+def row_number(target: str) -> int | None:
+    """「第3行」 -> 2 (0-based); None for anything else."""
     m = re.fullmatch(r"第\s*(\d+)\s*(?:行|条|个指标|项)", target)
     return int(m.group(1)) - 1 if m and int(m.group(1)) > 0 else None
 
@@ -306,7 +307,7 @@ def _match_remove(text: str) -> RemoveIndicator | None:
     target = _clean(target)
     if not target or len(target) > _MAX_TARGET:
         return None
-    row = _row_number(target)
+    row = row_number(target)
     return RemoveIndicator(target=target, row=row)
 
 
@@ -359,7 +360,7 @@ def _match_set(text: str) -> SetValue | SetHeader | SetBudget | SetPlan | None:
             return SetPlan(label=label, percent=percent)
     if field == "value" and compact in HEADER_TARGETS:
         return SetHeader(field=HEADER_TARGETS[compact], value=value)
-    return SetValue(target=target, row=_row_number(target), field=field, value=value)
+    return SetValue(target=target, row=row_number(target), field=field, value=value)
 
 
 def _match_question(text: str) -> Ask | None:
