@@ -80,6 +80,8 @@ def test_incremental_ingest(corpus_copy):
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     third = store.sync_corpus(progress=False)
     assert third.updated == ["001.json"] and third.documents == 1 + len(data["tables"][0]["indicators"])
+    assert third.embedded == 0  # unchanged rows of a changed file keep their stored vectors
+    assert first.embedded < first.documents  # identical texts are embedded once
     assert store.count() == total - 1
     left = store.collection.get(where={"corpus_file": "001.json"}, include=["metadatas"])
     assert dropped["level3"] not in {m.get("level3") for m in left["metadatas"]}

@@ -95,6 +95,12 @@ def _load_sentence_transformer(path: Path):
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()  # no "Loading weights" bar on every start
+    threads = os.environ.get("ASSISTANT_TORCH_THREADS", "").strip()
+    if threads.isdigit() and int(threads) > 0:
+        # On cores shared with other work, 1 thread avoids OpenMP spin-waiting (see bench results).
+        import torch
+
+        torch.set_num_threads(int(threads))
     try:
         return SentenceTransformer(str(path), device="cpu", local_files_only=True)
     except Exception as exc:  # any library error becomes one clear message

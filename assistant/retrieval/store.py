@@ -44,7 +44,7 @@ MESSAGES = {
     "resumed": "上次建立索引没有完成，继续建立",
     "progress": "建立索引",
     "summary": "索引：文件 新增 {added}、更新 {updated}、删除 {removed}、未变化 {unchanged}；"
-    "写入 {documents} 条（项目 {projects}，指标 {indicators}），用时 {seconds:.1f} 秒；共 {total} 条",
+    "写入 {documents} 条（项目 {projects}，指标 {indicators}；计算向量 {embedded} 条），用时 {seconds:.1f} 秒；共 {total} 条",
     "bad_files": "跳过 {count} 个无法读取的语料文件：",
     "bad_file": "  {file}：{error}",
     "bad_json": "不是有效的语料 JSON：{error}",
@@ -151,6 +151,7 @@ class IngestReport:
     bad: list[tuple[str, str]] = field(default_factory=list)
     projects: int = 0
     indicators: int = 0
+    embedded: int = 0  # texts that went through the model (new, changed, not duplicated)
     seconds: float = 0.0
     total: int = 0
     notes: list[str] = field(default_factory=list)
@@ -164,7 +165,7 @@ class IngestReport:
         lines.append(MESSAGES["summary"].format(
             added=len(self.added), updated=len(self.updated), removed=len(self.removed),
             unchanged=len(self.unchanged), documents=self.documents, projects=self.projects,
-            indicators=self.indicators, seconds=self.seconds, total=self.total,
+            indicators=self.indicators, embedded=self.embedded, seconds=self.seconds, total=self.total,
         ))
         if self.bad:
             lines.append(MESSAGES["bad_files"].format(count=len(self.bad)))
@@ -364,19 +365,46 @@ class Store:
                 if name in manifest:
                     manifest[name] = {"sha256": "", "count": 0}
             self._save("ingesting", manifest)
+            known = self._stored_vectors([n for n, _, _ in pending if n in manifest])
             for name in doomed:
                 self._delete_file(name)
             for name in report.removed + [n for n, _ in report.bad]:
                 manifest.pop(name, None)
-            self._write(pending, manifest, report, progress)
+            self._write(pending, manifest, report, progress, known)
             self._save("complete", manifest)
         report.total = self.count()
         report.seconds = time.perf_counter() - started
         return report
 
-    def _write(self, pending, manifest: dict, report: IngestReport, progress: bool) -> None:
+    def _stored_vectors(self, corpus_files: list[str]) -> dict[str, np.ndarray]:
+        """Vectors already stored for these files, by document text: a changed file re-embeds
+        only its changed rows."""
+        known: dict[str, np.ndarray] = {}
+        if not corpus_files:
+            return known
+        where = {"corpus_file": {"$in": corpus_files}}
+        for offset in range(0, 10**9, self.max_batch):
+            got = self.collection.get(where=where, limit=self.max_batch, offset=offset, include=["documents", "embeddings"])
+            if not got["ids"]:
+                break
+            for text, vector in zip(got["documents"], got["embeddings"]):
+                known[text] = np.asarray(vector, dtype=np.float32)
+        return known
+
+    def _vectors(self, texts: list[str], known: dict[str, np.ndarray], report: IngestReport) -> np.ndarray:
+        """Embed each distinct new text once; reuse vectors of texts seen before."""
+        fresh = [t for t in dict.fromkeys(texts) if t not in known]
+        if fresh:
+            for text, vector in zip(fresh, self.embeddings.encode_documents(fresh)):
+                known[text] = vector
+            report.embedded += len(fresh)
+        return np.stack([known[t] for t in texts]) if texts else np.zeros((0, self.embeddings.dimension), np.float32)
+
+    def _write(self, pending, manifest: dict, report: IngestReport, progress: bool,
+               known: dict[str, np.ndarray] | None = None) -> None:
         from tqdm import tqdm
 
+        known = {} if known is None else known
         total = sum(len(docs) for _, _, docs in pending)
         queue: list[IndexDocument] = []
         owners: list[tuple[str, str, int, int]] = []  # (file, sha, documents, end offset in stream)
@@ -391,7 +419,7 @@ class Store:
         try:
             for start in range(0, len(queue), ENCODE_CHUNK):
                 chunk = queue[start : start + ENCODE_CHUNK]
-                vectors = self.embeddings.encode_documents([d.text for d in chunk])
+                vectors = self._vectors([d.text for d in chunk], known, report)
                 self.upsert(chunk, vectors)
                 done += len(chunk)
                 for doc in chunk:
