@@ -26,6 +26,8 @@ _FISCAL = re.compile(r"(?:其中)?\s*财政(?:资金|拨款)\s*[:：]?\s*" + _NU
 _OTHER = re.compile(r"其他资金\s*[:：]?\s*" + _NUM + r"\s*(亿元|万元|元|万)?")
 _DEADLINE = re.compile(r"(\d{1,2})\s*月(?:底|末)?(?:前|之前)?(?:完成|结束|建成|办结)")
 
+_DATE_PREFIX = re.compile(r"(?:(?:19|20)\d{2}\s*年(?:度|内)?|\d{1,2}\s*月(?:底|末|份)?(?:前|之前)?)")
+
 # Words that make a quantity look like money or a date rather than an output count.
 _NOT_OUTPUT = ("预算", "资金", "经费", "年", "月", "日")
 
@@ -60,6 +62,7 @@ def find_quantities(text: str) -> list[Quantity]:
     """Output quantities stated in free text, in order, without duplicates or money/dates."""
     found: list[Quantity] = []
     for clause in re.split(r"[，。,；;、\n]", normalise_text(text)):
+        clause = _DATE_PREFIX.sub("", clause)
         for m in _QUANTITY.finditer(clause):
             subject, number, unit = _clean_subject(m.group(1)), float(m.group(2)), m.group(3)
             if not subject or any(word in subject for word in _NOT_OUTPUT) or number <= 0:
