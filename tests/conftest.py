@@ -28,3 +28,14 @@ def seed_doc(seed_txt):
     from assistant.parsers import load_path
 
     return load_path(seed_txt)
+
+
+@pytest.fixture(scope="session")
+def real_server():
+    """The embedded local model (slow tests only), started once per session and shared by every
+    test module that needs it: a second server would load the 1.1 GB model again."""
+    from assistant.llm.local import LocalLLMServer
+
+    with LocalLLMServer() as server:
+        print(f"\n[llm] model load: {server.load_seconds:.1f} s at {server.base_url}")
+        yield server

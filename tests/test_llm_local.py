@@ -1,7 +1,8 @@
 """LLM plumbing: the GGUF join (fake parts and the real ones), the embedded server, structured
 calls against it, and Chinese messages for every way an endpoint can fail.
 
-Real-model tests are marked slow and make 2 model calls in total (one server for the session)."""
+Real-model tests are marked slow and make 2 model calls in total (one server for the session:
+the `real_server` fixture lives in conftest.py and is shared with tests/test_llm_drafter.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ import threading
 import time
 import urllib.request
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -33,6 +33,7 @@ from assistant.llm.client import (
 from assistant.llm.local import LocalLLMServer, LocalModelError, ensure_gguf
 from assistant.llm.prompts import PromptError, load_prompt, placeholders, render_prompt
 from assistant.llm.schema import LLMDraft, schema_for_prompt
+from chat_endpoint import ChatEndpoint, HttpReply, completion
 
 def _has_cjk(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
@@ -226,37 +227,10 @@ def test_silent_server_times_out_with_chinese_message():
     assert time.monotonic() - started < 10
 
 
-def _completion(content: str, finish_reason: str = "stop") -> dict:
-    return {
-        "id": "x", "object": "chat.completion", "created": 0, "model": "m",
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": finish_reason}],
-        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-    }
-
-
 @contextmanager
 def _canned_server(status: int, body: dict):
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 - http.server API
-            self.rfile.read(int(self.headers.get("Content-Length", 0)))
-            data = json.dumps(body, ensure_ascii=False).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *_args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with ChatEndpoint([HttpReply(status, body)]).serve() as url:
+        yield url
 
 
 GOOD = {"goal": "1.培训干部280人次。", "indicators": [
@@ -278,7 +252,7 @@ GOOD = {"goal": "1.培训干部280人次。", "indicators": [
     ],
 )
 def test_answers_and_http_errors_map_to_chinese(status, content, finish, expected):
-    body = _completion(content, finish) if content is not None else {"error": {"message": "nope", "type": "x"}}
+    body = completion(content, finish) if content is not None else {"error": {"message": "nope", "type": "x"}}
     with _canned_server(status, body) as url:
         parsed, raw, problem = structured_call(_chat(url), [("user", "你好")], LLMDraft)
     if expected is None:
@@ -306,13 +280,6 @@ def test_real_parts_join_and_verify(tmp_path):
     print(f"\n[llm] real join + sha256: {joined:.1f} s; second call: {again * 1000:.0f} ms")
     assert again < 1.0
     target.unlink()
-
-
-@pytest.fixture(scope="session")
-def real_server():
-    with LocalLLMServer() as server:
-        print(f"\n[llm] model load: {server.load_seconds:.1f} s at {server.base_url}")
-        yield server
 
 
 @pytest.mark.slow

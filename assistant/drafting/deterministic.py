@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from assistant.checks import Draft, canonical_level2, lint_table
+from assistant.checks import DEFAULT_PROFILE, Draft, canonical_level2, lint_table
 from assistant.drafting.brief import Brief, DraftResult
 from assistant.drafting.catalogue import CATALOGUE_SOURCE, entries_for, subject_for
 from assistant.drafting.describe import Quantity, find_deadline_month, find_quantities
@@ -49,6 +49,7 @@ DRAFT_LAYOUT: dict[str, tuple[tuple[str, str, int, bool], ...]] = {
     ),
 }
 COST_LEVEL2 = {"成本指标", "经济成本指标"}
+QUANTITY_LEVEL2 = "数量指标"
 # Units of a count or of money: such values belong to their own project and are not copied.
 _PROJECT_SPECIFIC_UNITS = {"万元", "元", "亿元", "千元"}
 
@@ -85,7 +86,9 @@ class _Candidate:
 
 
 @dataclass
-class _Context:
+class DraftContext:
+    """What every row builder needs to know about the brief."""
+
     brief: Brief
     profile: str
     text: str
@@ -94,7 +97,7 @@ class _Context:
     notes: list[str] = field(default_factory=list)
 
 
-def _norm_name(name: str) -> str:
+def norm_name(name: str) -> str:
     return re.sub(r"[\s（）()%％]|指标$", "", name)
 
 
@@ -102,17 +105,17 @@ def _budget_wan(budget: float) -> str:
     return format_value("", budget / 10000, "")
 
 
-def _hit_value(hit: Any, name: str, default: Any = None) -> Any:
+def hit_value(hit: Any, name: str, default: Any = None) -> Any:
     if isinstance(hit, dict):
         return hit.get(name, default)
     return getattr(hit, name, default)
 
 
 def _source_label(hit: Any) -> str:
-    source = _hit_value(hit, "source") or {}
+    source = hit_value(hit, "source") or {}
     get = source.get if isinstance(source, dict) else (lambda k, d=None: getattr(source, k, d))
     return MESSAGES["corpus_source"].format(
-        file=get("file", ""), project=_hit_value(hit, "project_name", ""), row=get("row", "?")
+        file=get("file", ""), project=hit_value(hit, "project_name", ""), row=get("row", "?")
     )
 
 
@@ -142,12 +145,12 @@ def _row_errors(row: Indicator, profile: str) -> list[str]:
     ]
 
 
-def _from_hit(hit: Any, level1: str, level2: str, ctx: _Context) -> Indicator | None:
-    value = _adapt_value(_hit_value(hit, "value", "") or "", ctx.brief.year)
-    name = (_hit_value(hit, "level3", "") or "").strip()
+def adapt_hit(hit: Any, level1: str, level2: str, ctx: DraftContext) -> Indicator | None:
+    value = _adapt_value(hit_value(hit, "value", "") or "", ctx.brief.year)
+    name = (hit_value(hit, "level3", "") or "").strip()
     if not value or not name:
         return None
-    description = (_hit_value(hit, "description", "") or "").strip()
+    description = (hit_value(hit, "description", "") or "").strip()
     if not description or description == name:
         description = MESSAGES["describe_generic"].format(name=name)
     row = Indicator(
@@ -156,7 +159,7 @@ def _from_hit(hit: Any, level1: str, level2: str, ctx: _Context) -> Indicator | 
         level3=name,
         description=description,
         value=value,
-        basis=MESSAGES["basis_history"].format(project=_hit_value(hit, "project_name", ""), value=value),
+        basis=MESSAGES["basis_history"].format(project=hit_value(hit, "project_name", ""), value=value),
         source=_source_label(hit),
     )
     errors = _row_errors(row, ctx.profile)
@@ -166,7 +169,7 @@ def _from_hit(hit: Any, level1: str, level2: str, ctx: _Context) -> Indicator | 
     return row
 
 
-def _quantity_rows(level1: str, level2: str, ctx: _Context) -> list[Indicator]:
+def _quantity_rows(level1: str, level2: str, ctx: DraftContext) -> list[Indicator]:
     rows = []
     for q in ctx.quantities[:MAX_PER_LEVEL2]:
         name = q.subject if q.subject.endswith(("数", "量", "数量")) else f"{q.subject}数量"
@@ -184,7 +187,7 @@ def _quantity_rows(level1: str, level2: str, ctx: _Context) -> list[Indicator]:
     return rows
 
 
-def _cost_rows(level1: str, level2: str, ctx: _Context) -> list[Indicator]:
+def _cost_rows(level1: str, level2: str, ctx: DraftContext) -> list[Indicator]:
     budget = ctx.brief.budget
     budget_text = f"{budget:.2f}"
     rows = [
@@ -215,7 +218,7 @@ def _cost_rows(level1: str, level2: str, ctx: _Context) -> list[Indicator]:
     return rows
 
 
-def _deadline_row(level1: str, level2: str, ctx: _Context) -> Indicator:
+def _deadline_row(level1: str, level2: str, ctx: DraftContext) -> Indicator:
     return Indicator(
         level1=level1,
         level2=level2,
@@ -227,7 +230,7 @@ def _deadline_row(level1: str, level2: str, ctx: _Context) -> Indicator:
     )
 
 
-def _catalogue_rows(level1: str, level2: str, ctx: _Context) -> list[Indicator]:
+def _catalogue_rows(level1: str, level2: str, ctx: DraftContext) -> list[Indicator]:
     fill = {
         "year": ctx.brief.year,
         "budget_wan": _budget_wan(ctx.brief.budget),
@@ -250,7 +253,7 @@ def _catalogue_rows(level1: str, level2: str, ctx: _Context) -> list[Indicator]:
 def _pick(rows: Iterable[Indicator], want: int, taken: set[str]) -> list[Indicator]:
     chosen: list[Indicator] = []
     for row in rows:
-        key = _norm_name(row.level3)
+        key = norm_name(row.level3)
         if key in taken or len(chosen) >= want:
             continue
         taken.add(key)
@@ -259,20 +262,20 @@ def _pick(rows: Iterable[Indicator], want: int, taken: set[str]) -> list[Indicat
 
 
 def _rows_for(
-    level1: str, level2: str, want: int, use_catalogue: bool, hits: list[Any], ctx: _Context, taken: set[str]
+    level1: str, level2: str, want: int, use_catalogue: bool, hits: list[Any], ctx: DraftContext, taken: set[str]
 ) -> list[Indicator]:
     if level2 in COST_LEVEL2:
         return _pick(_cost_rows(level1, level2, ctx), want, taken)
     own: list[Indicator] = []
-    if level2 == "数量指标":
+    if level2 == QUANTITY_LEVEL2:
         own = _quantity_rows(level1, level2, ctx)
     elif level2 == "时效指标":
         own = [_deadline_row(level1, level2, ctx)]
     similar = (
         row
         for hit in hits
-        if canonical_level2(_hit_value(hit, "level2", ""), ctx.profile) == level2
-        for row in [_from_hit(hit, level1, level2, ctx)]
+        if canonical_level2(hit_value(hit, "level2", ""), ctx.profile) == level2
+        for row in [adapt_hit(hit, level1, level2, ctx)]
         if row is not None
     )
     chosen = _pick(own, want, taken)
@@ -283,13 +286,13 @@ def _rows_for(
     return chosen
 
 
-def _goal(rows: list[Indicator], ctx: _Context) -> str:
+def _goal(rows: list[Indicator], ctx: DraftContext) -> str:
     purpose_clause = re.split(r"[，。,；;\n]", ctx.brief.usage, maxsplit=1)[0] if ctx.brief.usage else ""
     purpose = purpose_clause if purpose_clause and not re.search(r"\d", purpose_clause) else MESSAGES["purpose_default"]
     if purpose == ctx.brief.name:
         purpose = MESSAGES["purpose_default"]
     parts = [MESSAGES["goal_purpose"].format(index=1, name=ctx.brief.name, purpose=purpose)]
-    quantity_rows = [r for r in rows if r.source == MESSAGES["brief_source"] and r.level2 == "数量指标"]
+    quantity_rows = [r for r in rows if r.source == MESSAGES["brief_source"] and r.level2 == QUANTITY_LEVEL2]
     if quantity_rows:
         items = "、".join(f"{r.level3.removesuffix('数量')}{r.value.lstrip('≥')}" for r in quantity_rows)
         parts.append(MESSAGES["goal_outputs"].format(index=len(parts) + 1, items=items))
@@ -302,61 +305,76 @@ def _goal(rows: list[Indicator], ctx: _Context) -> str:
     return "；\n".join(parts) + "。"
 
 
+def make_context(brief: Brief) -> DraftContext:
+    """The brief read once: profile, quantities (「培训干部280人次」) and the deadline month."""
+    return DraftContext(
+        brief=brief,
+        profile=brief.profile or DEFAULT_PROFILE,
+        text=f"{brief.name}\n{brief.usage}",
+        quantities=find_quantities(brief.usage or brief.name),
+        month=find_deadline_month(brief.usage) or 12,
+    )
+
+
+def build_table(brief: Brief, rows: list[Indicator], goal: str) -> ProjectTable:
+    """A draft table whose identity, budget and spending plan come from the brief alone."""
+    return ProjectTable(
+        project_code=brief.id,
+        project_name=brief.name,
+        department=brief.department,
+        year=brief.year,
+        budget=Budget(total=brief.budget, fiscal=brief.fiscal, other=brief.other),
+        fund_use=brief.usage or brief.name,
+        spending_plan=[PlanItem(label=label, percent=p) for label, p in DEFAULT_PLAN],
+        goal=goal,
+        indicators=rows,
+        source=Source(file="", format="draft"),
+    )
+
+
+def checked_result(table: ProjectTable, profile: str, **fields: Any) -> DraftResult:
+    """Strict validation (raises on any error finding), remaining warnings kept as findings."""
+    checked = Draft.model_validate(table.model_dump(), context={"profile": profile})
+    remaining = [f for f in lint_table(checked, profile=profile) if f.severity != "error"]
+    return DraftResult(
+        table=ProjectTable.model_validate(checked.model_dump()),
+        findings=[f.model_dump() for f in remaining],
+        **fields,
+    )
+
+
 class RuleDrafter:
     """Deterministic drafter. `retriever` is an assistant.retrieval Retriever (or None: catalogue only)."""
 
     def __init__(self, retriever: Any | None = None) -> None:
         self.retriever = retriever
 
-    def _similar(self, query: str) -> tuple[list[Any], list[Any]]:
+    def similar(self, brief: Brief) -> tuple[list[Any], list[Any]]:
+        """(similar indicator hits, similar project hits) for the brief; empty without a retriever."""
         if self.retriever is None:
             return [], []
+        query = f"{brief.name} {brief.usage[:300]}"
         indicators = self.retriever.search(query, k=SIMILAR_INDICATORS, kind="indicator")
         projects = self.retriever.search(query, k=SIMILAR_PROJECTS, kind="project")
         return indicators, projects
 
-    def draft(self, brief: Brief) -> DraftResult:
-        profile = brief.profile or "hebei-2025"
-        text = f"{brief.name}\n{brief.usage}"
-        ctx = _Context(
-            brief=brief,
-            profile=profile,
-            text=text,
-            quantities=find_quantities(brief.usage or brief.name),
-            month=find_deadline_month(brief.usage) or 12,
-        )
-        hits, projects = self._similar(f"{brief.name} {brief.usage[:300]}")
+    def draft(self, brief: Brief, similar: tuple[list[Any], list[Any]] | None = None) -> DraftResult:
+        """`similar`: hits already retrieved for this brief (as from `similar`), to search once."""
+        ctx = make_context(brief)
+        hits, projects = similar if similar is not None else self.similar(brief)
         taken: set[str] = set()
         rows: list[Indicator] = []
-        for level1, level2, want, use_catalogue in DRAFT_LAYOUT[profile]:
+        for level1, level2, want, use_catalogue in DRAFT_LAYOUT[ctx.profile]:
             rows += _rows_for(level1, level2, want, use_catalogue, hits, ctx, taken)
-        table = ProjectTable(
-            project_code=brief.id,
-            project_name=brief.name,
-            department=brief.department,
-            year=brief.year,
-            budget=Budget(total=brief.budget, fiscal=brief.fiscal, other=brief.other),
-            fund_use=brief.usage or brief.name,
-            spending_plan=[PlanItem(label=label, percent=p) for label, p in DEFAULT_PLAN],
-            goal="",
-            indicators=rows,
-            source=Source(file="", format="draft"),
-        )
-        table.goal = _goal(rows, ctx)
-        checked = Draft.model_validate(table.model_dump(), context={"profile": profile})
-        remaining = [f for f in lint_table(checked, profile=profile) if f.severity != "error"]
-        return DraftResult(
-            table=ProjectTable.model_validate(checked.model_dump()),
-            method="rules",
-            notes=ctx.notes,
-            similar=[_similar_entry(p) for p in projects],
-            findings=[f.model_dump() for f in remaining],
+        table = build_table(brief, rows, _goal(rows, ctx))
+        return checked_result(
+            table, ctx.profile, method="rules", notes=ctx.notes, similar=[similar_entry(p) for p in projects]
         )
 
 
-def _similar_entry(hit: Any) -> dict[str, Any]:
+def similar_entry(hit: Any) -> dict[str, Any]:
     return {
-        "project_name": _hit_value(hit, "project_name", ""),
-        "score": _hit_value(hit, "score", 0.0),
+        "project_name": hit_value(hit, "project_name", ""),
+        "score": hit_value(hit, "score", 0.0),
         "source": _source_label(hit),
     }
