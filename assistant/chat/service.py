@@ -219,6 +219,14 @@ class ChatBackend:
                     self._retriever_error = _reason(exc)
             return self._retriever
 
+    def start_background_open(self) -> threading.Thread:
+        """Open the retriever and warm it up in a thread, so the page answers while the model
+        loads; the first request that needs retrieval waits for it."""
+        thread = threading.Thread(target=lambda: (self.open_retriever(), self.warm_up()), name="retriever-open",
+                                  daemon=True)
+        thread.start()
+        return thread
+
     def warm_up(self) -> None:
         """One search, so that the first user does not wait for the model's first run."""
         try:

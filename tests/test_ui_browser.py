@@ -1,0 +1,93 @@
+"""End to end in a real browser: Debian's Chromium driven by Playwright against app.py.
+
+Type a project description, see the draft with no errors, change a value through the chat,
+export Word and open the downloaded file, and keep a screenshot."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from ui_server import CHROMIUM, chat_index_dir, chat_retriever, launch_chromium, running_app, ui_index_dir  # noqa: F401
+
+pytestmark = pytest.mark.slow
+
+DESCRIPTION = "2025年中小企业数字化转型培训项目，预算30万元，培训企业负责人200人次，11月底前完成"
+PROJECT = "2025年中小企业数字化转型培训项目"
+TIMEOUT_MS = 60_000
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory, ui_index_dir):  # noqa: F811
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium 未安装：请运行 scripts/setup.sh --test（apt-get install chromium fonts-noto-cjk）")
+    with running_app(tmp_path_factory.mktemp("ui-data"), ui_index_dir) as (url, _seconds):
+        yield url
+
+
+@pytest.fixture(scope="module")
+def page(app_url):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        context = browser.new_context(viewport={"width": 1600, "height": 1200}, accept_downloads=True)
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        page.goto(app_url)
+        page.get_by_role("textbox", name="输入消息", exact=True).wait_for()
+        yield page
+        context.close()
+        browser.close()
+
+
+def _send(page, text: str, expect: str) -> None:
+    """Type a message, send it, wait until the chat shows `expect`."""
+    count = page.locator("#chat .message").count()
+    page.get_by_role("textbox", name="输入消息", exact=True).fill(text)
+    page.locator("#send").click()
+    page.wait_for_function(f"document.querySelectorAll('#chat .message').length > {count}")
+    page.locator("#chat").get_by_text(expect).last.wait_for()
+
+
+def _project_name(page) -> str:
+    return page.get_by_role("textbox", name="项目名称", exact=True).input_value()
+
+
+def test_draft_edit_export_in_browser(page, tmp_path):
+    import docx
+
+    _send(page, DESCRIPTION, "已根据描述起草")
+    assert _project_name(page) == PROJECT
+    indicators = page.locator("#indicators")
+    indicators.get_by_text("≥200人次").first.wait_for()
+    findings = page.locator("#findings").inner_text()
+    assert "❌" not in findings, findings  # no error rows (errors are listed first, marked ❌)
+
+    _send(page, "把培训人数改为300人次", "已将第")
+    indicators.get_by_text("≥300人次").first.wait_for()
+    assert "≥200人次" not in indicators.inner_text()
+
+    page.locator("#export_docx").click()
+    link = page.locator("#download a").first
+    link.wait_for()
+    with page.expect_download() as info:
+        link.click()
+    saved = tmp_path / "draft.docx"
+    info.value.save_as(saved)
+    text = "\n".join(cell.text for table in docx.Document(saved).tables for row in table.rows for cell in row.cells)
+    text += "\n".join(p.text for p in docx.Document(saved).paragraphs)
+    assert PROJECT in text and "≥300人次" in text
+
+    shot = tmp_path / "assistant.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 20_000
+    print(f"screenshot: {shot}")
+
+
+def test_script_in_message_is_shown_as_text(page):
+    _send(page, '<img src=x onerror="window.__xss=1">', "没有理解")
+    assert page.evaluate("window.__xss") is None
+    assert page.locator("#chat img[src='x']").count() == 0
+    assert re.search(r"<img src=x", page.locator("#chat").inner_text())
