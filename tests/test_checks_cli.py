@@ -93,3 +93,26 @@ def test_fix_with_nothing_to_fix_writes_nothing(capsys, tmp_path):
     code, out, _ = _lint(capsys, "--fix", str(source))
     assert code == 0 and "没有可自动修正的写法" in out
     assert sorted(p.name for p in tmp_path.iterdir()) == ["clean.json"]
+
+
+def test_fix_failing_to_write_reports_and_leaves_the_input(capsys, tmp_path, monkeypatch):
+    source = tmp_path / "seed.json"
+    shutil.copyfile(SEED_JSON, source)
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("assistant.commands.lint.write_new_file", refuse)
+    code, _, err = _lint(capsys, "--fix", "--json", str(source))
+    assert code == 1 and "无法在" in err and "Permission denied" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["seed.json"]
+
+
+def test_fix_skips_names_taken_meanwhile(tmp_path):
+    from assistant.commands.lint import write_new_file
+
+    source = tmp_path / "a.json"
+    source.write_text("{}", encoding="utf-8")
+    (tmp_path / "a.fixed.json").write_text("taken", encoding="utf-8")
+    target = write_new_file(source, "new")
+    assert target.name == "a.fixed-2.json" and (tmp_path / "a.fixed.json").read_text(encoding="utf-8") == "taken"

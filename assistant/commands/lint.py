@@ -40,6 +40,7 @@ MESSAGES = {
     "fixed": "已修正 {count} 处，另存为：{path}",
     "fixed_item": "  · {message}",
     "nothing_to_fix": "{path}：没有可自动修正的写法",
+    "write_failed": "错误：无法在 {path} 旁写入修正后的副本（{error}），原文件未改动",
 }
 
 COLOURS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
@@ -55,17 +56,31 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
-def fixed_path(path: Path) -> Path:
-    """`name.fixed.json` next to the input; `name.fixed-2.json`, … when that exists already."""
-    candidate = path.with_name(f"{path.stem}.fixed.json")
+def fixed_candidates(path: Path):
+    """`name.fixed.json` next to the input, then `name.fixed-2.json`, `name.fixed-3.json`, …"""
+    yield path.with_name(f"{path.stem}.fixed.json")
     number = 2
-    while candidate.exists() or candidate.resolve() == path.resolve():
-        candidate = path.with_name(f"{path.stem}.fixed-{number}.json")
+    while True:
+        yield path.with_name(f"{path.stem}.fixed-{number}.json")
         number += 1
-    return candidate
 
 
-def _write_fixed(path: Path, doc: Document, profile: str, out) -> Document:
+def write_new_file(path: Path, text: str) -> Path:
+    """Write `text` to the first free fixed-copy name; never over the input or an existing file."""
+    for candidate in fixed_candidates(path):
+        if candidate.resolve() == path.resolve():
+            continue
+        try:
+            with open(candidate, "x", encoding="utf-8") as handle:  # "x": fails if it exists
+                handle.write(text)
+            return candidate
+        except FileExistsError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def _write_fixed(path: Path, doc: Document, profile: str, out) -> tuple[Document, bool]:
+    """Write the fixed copy (if anything changed); (the document to report on, whether all went well)."""
     fixed_tables, changes = [], []
     for table in doc.tables:
         fixed, applied = fix_table(table, profile)
@@ -73,19 +88,21 @@ def _write_fixed(path: Path, doc: Document, profile: str, out) -> Document:
         changes.extend(applied)
     if not changes:
         print(MESSAGES["nothing_to_fix"].format(path=path), file=out)
-        return doc
-    target = fixed_path(path)
+        return doc, True
     payload = {
         "source_file": path.name,
         "tables": [t.to_json_dict() for t in fixed_tables],
         "department_goals": doc.department_goals.model_dump(mode="json") if doc.department_goals else None,
     }
-    with open(target, "x", encoding="utf-8") as handle:  # "x": never overwrite
-        json.dump(payload, handle, ensure_ascii=False, indent=1)
+    try:
+        target = write_new_file(path, json.dumps(payload, ensure_ascii=False, indent=1))
+    except OSError as exc:
+        print(MESSAGES["write_failed"].format(path=path, error=exc.strerror or exc), file=sys.stderr)
+        return doc, False
     print(MESSAGES["fixed"].format(count=len(changes), path=target), file=out)
     for change in changes:
         print(MESSAGES["fixed_item"].format(message=change.message), file=out)
-    return Document(tables=fixed_tables, department_goals=doc.department_goals)
+    return Document(tables=fixed_tables, department_goals=doc.department_goals), True
 
 
 def _counts(findings: list[Finding]) -> str:
@@ -114,6 +131,7 @@ def run(args) -> int:
     notes = sys.stderr if args.json else sys.stdout
     everything: list[Finding] = []
     tables = 0
+    written = True
     for raw in args.files:
         path = Path(raw)
         try:
@@ -125,7 +143,8 @@ def run(args) -> int:
                 print("\n".join([MESSAGES["file"].format(path=path), *_report_project(str(path), [finding], colour)]))
             continue
         if args.fix:
-            doc = _write_fixed(path, doc, args.profile, notes)
+            doc, ok = _write_fixed(path, doc, args.profile, notes)
+            written = written and ok
         lines = [MESSAGES["file"].format(path=path)]
         for table in doc.tables:
             findings = lint_table(table, args.profile)
@@ -138,4 +157,4 @@ def run(args) -> int:
         print(findings_json(everything))
     else:
         print(MESSAGES["summary"].format(files=len(args.files), tables=tables, counts=_counts(everything)))
-    return 1 if has_errors(everything) else 0
+    return 1 if has_errors(everything) or not written else 0
