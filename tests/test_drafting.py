@@ -105,6 +105,7 @@ def test_prompt_injection_in_brief_is_data(retriever):
     "fields,message",
     [
         ({"name": "", "budget": 1000}, "项目名称"),
+        ({"name": "😀！", "budget": 1000}, "项目名称"),
         ({"name": "x", "budget": -5}, "大于 0"),
         ({"name": "x", "budget": 1e15}, "不合理"),
         ({"name": "x", "budget": 100, "fiscal": 50, "other": 20}, "≠"),

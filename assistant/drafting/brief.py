@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, Field, field_validator, model_validator
@@ -14,7 +15,7 @@ MAX_USAGE_CHARS = 20_000
 MAX_BUDGET_YUAN = 1e11  # 1000 亿元: anything above is surely a typo for a county project
 
 MESSAGES = {
-    "no_name": "请填写项目名称",
+    "no_name": "请填写项目名称（不能只有符号或表情）",
     "budget_positive": "预算数必须大于 0（收到 {value}）",
     "budget_absurd": "预算数 {value:,.2f} 元不合理（超过 1000 亿元），请检查单位是否为“元”",
     "budget_mismatch": "财政资金 {fiscal:,.2f} + 其他资金 {other:,.2f} ≠ 预算数 {total:,.2f}",
@@ -39,7 +40,7 @@ class Brief(BaseModel):
     @classmethod
     def _name(cls, value: str) -> str:
         value = (value or "").strip()
-        if not value:
+        if not re.search(r"[^\W_]", value):  # empty, or only punctuation/emoji
             raise PydanticCustomError("brief", MESSAGES["no_name"])
         return value[:200]
 

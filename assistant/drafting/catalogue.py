@@ -1,6 +1,6 @@
 """Built-in catalogue of common indicators, used when no similar project covers a category.
 
-Templates are filled with the brief: {year}, {budget_wan} (budget in 万元), {subject}
+Templates are filled with the brief: {year}, {budget_cap} (the budget as 万元 or 元), {subject}
 (who benefits: 企业 / 参训人员 / 服务对象 …). Every entry is quantified or graded, so a
 catalogue row always passes the checker.
 """
@@ -30,8 +30,8 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
     CatalogueEntry("质量指标", "培训合格率", "考核合格的参训人数占参训总人数的比例", "≥95%", "历史标准：往年培训考核结果", ("培训", "学员")),
     CatalogueEntry("时效指标", "资金支出及时率", "按资金支出计划及时支出的资金占计划支出资金的比例", "≥95%", "计划标准：资金支出计划（3月底25%、6月底50%、10月底75%、12月底100%）"),
     CatalogueEntry("时效指标", "项目完成时限", "全部任务完成的时间", "{year}年12月底前", "计划标准：{year}年度工作计划"),
-    CatalogueEntry("成本指标", "项目总成本", "项目实际支出总额，不超过批复预算", "≤{budget_wan}万元", "预算支出标准：不得超出批复预算{budget_wan}万元"),
-    CatalogueEntry("经济成本指标", "项目总成本", "项目实际支出总额，不超过批复预算", "≤{budget_wan}万元", "预算支出标准：不得超出批复预算{budget_wan}万元"),
+    CatalogueEntry("成本指标", "项目总成本", "项目实际支出总额，不超过批复预算", "≤{budget_cap}", "预算支出标准：不得超出批复预算{budget_cap}"),
+    CatalogueEntry("经济成本指标", "项目总成本", "项目实际支出总额，不超过批复预算", "≤{budget_cap}", "预算支出标准：不得超出批复预算{budget_cap}"),
     CatalogueEntry("社会成本指标", "群众投诉件数", "因项目实施引发的有效投诉件数", "≤3件", "历史标准：往年同类项目投诉情况"),
     CatalogueEntry("生态环境成本指标", "环境污染事件数", "项目实施引发的环境污染事件数", "=0起", "行业标准：生态环境保护相关规定"),
     CatalogueEntry("社会效益指标", "政策知晓率", "受访对象中知晓相关政策的比例", "≥90%", "历史标准：往年问卷调查结果"),

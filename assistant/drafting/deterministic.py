@@ -55,7 +55,8 @@ _PROJECT_SPECIFIC_UNITS = {"万元", "元", "亿元", "千元"}
 
 MESSAGES = {
     "brief_source": "项目申报内容",
-    "corpus_source": "{file} · {project} · 第{row}行",
+    "corpus_source": "{file} · {project}",
+    "corpus_row": " · 第{row}行",
     "basis_brief": "计划标准：项目申报内容（{text}）",
     "basis_history": "历史标准：参照“{project}”同类指标（{value}）",
     "basis_cost": "预算支出标准：不得超出批复预算{budget}元",
@@ -101,8 +102,11 @@ def norm_name(name: str) -> str:
     return re.sub(r"[\s（）()%％]|指标$", "", name)
 
 
-def _budget_wan(budget: float) -> str:
-    return format_value("", budget / 10000, "")
+def money_text(yuan: float) -> str:
+    """An amount as staff write it: 万元 when exact to four decimals (438.768万元), else 元."""
+    wan = yuan / 10000
+    text = f"{wan:.4f}".rstrip("0").rstrip(".")
+    return f"{text}万元" if abs(float(text) * 10000 - yuan) < 0.005 else f"{yuan:.2f}元"
 
 
 def hit_value(hit: Any, name: str, default: Any = None) -> Any:
@@ -114,9 +118,9 @@ def hit_value(hit: Any, name: str, default: Any = None) -> Any:
 def _source_label(hit: Any) -> str:
     source = hit_value(hit, "source") or {}
     get = source.get if isinstance(source, dict) else (lambda k, d=None: getattr(source, k, d))
-    return MESSAGES["corpus_source"].format(
-        file=get("file", ""), project=hit_value(hit, "project_name", ""), row=get("row", "?")
-    )
+    label = MESSAGES["corpus_source"].format(file=get("file", ""), project=hit_value(hit, "project_name", ""))
+    row = get("row", None)
+    return label + MESSAGES["corpus_row"].format(row=row) if row is not None else label
 
 
 def _adapt_value(value: str, year: int) -> str | None:
@@ -129,7 +133,7 @@ def _adapt_value(value: str, year: int) -> str | None:
             return None
         return format_value(parsed.operator, parsed.number, parsed.unit)
     if parsed.kind is ValueKind.time:
-        return re.sub(r"(?:19|20)\d{2}(\s*年)", rf"{year}\1", value)
+        return re.sub(r"(?<!\d)(?:19|20)\d{2}(?!\d)", str(year), value)  # 2021.1.1-12.31 -> 2026.1.1-12.31
     if parsed.kind is ValueKind.qualitative:
         return value.strip()
     return None
@@ -196,7 +200,7 @@ def _cost_rows(level1: str, level2: str, ctx: DraftContext) -> list[Indicator]:
             level2=level2,
             level3=MESSAGES["total_cost_name"],
             description=MESSAGES["total_cost_description"],
-            value=format_value("≤", budget / 10000, "万元"),
+            value="≤" + money_text(budget),
             basis=MESSAGES["basis_cost"].format(budget=budget_text),
             source=MESSAGES["brief_source"],
         )
@@ -233,7 +237,7 @@ def _deadline_row(level1: str, level2: str, ctx: DraftContext) -> Indicator:
 def _catalogue_rows(level1: str, level2: str, ctx: DraftContext) -> list[Indicator]:
     fill = {
         "year": ctx.brief.year,
-        "budget_wan": _budget_wan(ctx.brief.budget),
+        "budget_cap": money_text(ctx.brief.budget),
         "subject": subject_for(ctx.text),
     }
     return [
@@ -343,6 +347,22 @@ def checked_result(table: ProjectTable, profile: str, **fields: Any) -> DraftRes
     )
 
 
+def _drop_rejected_rows(rows: list[Indicator], ctx: DraftContext, taken: set[str]) -> list[Indicator]:
+    """Safety net: rows the checker still rejects in the assembled table are replaced by the
+    catalogue's rows for their category (a note says so)."""
+    table = build_table(ctx.brief, rows, "")
+    rejected = {f.row for f in lint_table(table, profile=ctx.profile) if f.severity == "error" and f.row is not None}
+    if not rejected:
+        return rows
+    kept = [r for i, r in enumerate(rows) if i not in rejected]
+    for i in sorted(rejected):
+        row = rows[i]
+        ctx.notes.append(MESSAGES["dropped"].format(name=row.level3, reason=row.value))
+        if not any(r.level2 == row.level2 for r in kept):
+            kept += _pick(_catalogue_rows(row.level1, row.level2, ctx), 1, taken)
+    return kept
+
+
 class RuleDrafter:
     """Deterministic drafter. `retriever` is an assistant.retrieval Retriever (or None: catalogue only)."""
 
@@ -354,9 +374,23 @@ class RuleDrafter:
         if self.retriever is None:
             return [], []
         query = f"{brief.name} {brief.usage[:300]}"
-        indicators = self.retriever.search(query, k=SIMILAR_INDICATORS, kind="indicator")
-        projects = self.retriever.search(query, k=SIMILAR_PROJECTS, kind="project")
-        return indicators, projects
+        search_vector = getattr(self.retriever, "search_vector", None)
+        if search_vector is None:  # a retriever wrapper (e.g. a held-out view): plain searches
+            return (
+                self.retriever.search(query, k=SIMILAR_INDICATORS, kind="indicator"),
+                self.retriever.search(query, k=SIMILAR_PROJECTS, kind="project"),
+            )
+        from assistant.retrieval.search import QueryError, prepare_query
+
+        try:
+            query = prepare_query(query).text
+        except QueryError:  # a name of only emoji or punctuation: nothing to look up
+            return [], []
+        vector = self.retriever.embeddings.encode_queries([query])[0]  # embed once, search twice
+        return (
+            search_vector(query, vector, SIMILAR_INDICATORS, self.retriever.filters(kind="indicator")),
+            search_vector(query, vector, SIMILAR_PROJECTS, self.retriever.filters(kind="project")),
+        )
 
     def draft(self, brief: Brief, similar: tuple[list[Any], list[Any]] | None = None) -> DraftResult:
         """`similar`: hits already retrieved for this brief (as from `similar`), to search once."""
@@ -366,6 +400,7 @@ class RuleDrafter:
         rows: list[Indicator] = []
         for level1, level2, want, use_catalogue in DRAFT_LAYOUT[ctx.profile]:
             rows += _rows_for(level1, level2, want, use_catalogue, hits, ctx, taken)
+        rows = _drop_rejected_rows(rows, ctx, taken)
         table = build_table(brief, rows, _goal(rows, ctx))
         return checked_result(
             table, ctx.profile, method="rules", notes=ctx.notes, similar=[similar_entry(p) for p in projects]
