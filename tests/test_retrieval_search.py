@@ -99,6 +99,12 @@ def test_very_long_query_is_truncated_not_fatal(retriever):
     assert MAX_QUERY_CHARS < 10_000
 
 
+def test_langchain_vector_store_over_the_same_collection(retriever):
+    store = retriever.store.as_langchain()
+    docs = store.similarity_search("雾炮车降尘抑尘服务配备车辆数", k=1)
+    assert docs[0].metadata["source_file"] == "007.json" and docs[0].metadata["row"] == 1
+
+
 def test_search_many_matches_single_searches(retriever):
     queries = ["培训出勤率", "信访维稳经费"]
     many = retriever.search_many(queries, k=3)

@@ -203,8 +203,8 @@ def make_client(index_dir: Path | None = None, server: str | None = None):
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings())
 
 
-def embedded_path(index_dir: Path | None = None) -> Path:
-    return (index_dir or config.index_dir()) / "chroma"
+def embedded_path(index_dir: Path | str | None = None) -> Path:
+    return (Path(index_dir) if index_dir else config.index_dir()) / "chroma"
 
 
 def _wipe_embedded(path: Path) -> None:
@@ -454,20 +454,19 @@ class Store:
         self.collection.delete(where={"corpus_file": corpus_file})
 
     # -- reading --
-    def records(self, page: int | None = None) -> Iterator[tuple[list[str], list[str], list[dict]]]:
-        """All (ids, documents, metadatas), page by page."""
+    def records(self, page: int | None = None) -> Iterator[tuple[list[str], list[str], list[dict], np.ndarray]]:
+        """All (ids, documents, metadatas, vectors), page by page."""
         page = min(page or self.max_batch, self.max_batch)
         total = self.collection.count()
         for offset in range(0, total, page):
-            got = self.collection.get(limit=page, offset=offset, include=["documents", "metadatas"])
-            yield got["ids"], got["documents"], got["metadatas"]
+            got = self.collection.get(limit=page, offset=offset, include=["documents", "metadatas", "embeddings"])
+            vectors = np.asarray(got["embeddings"], dtype=np.float32).reshape(len(got["ids"]), -1)
+            yield got["ids"], got["documents"], got["metadatas"], vectors
 
-    def query(self, vectors: np.ndarray, n: int, where: dict | None = None) -> dict:
-        n = max(1, min(n, self.collection.count() or 1))
-        return self.collection.query(
-            query_embeddings=vectors, n_results=n, where=where or None,
-            include=["metadatas", "documents", "distances"],
-        )
+    def nearest(self, vector: np.ndarray, n: int) -> list[tuple[str, float]]:
+        """HNSW search over the whole collection: (id, cosine similarity), best first."""
+        result = self.collection.query(query_embeddings=vector.reshape(1, -1), n_results=n, include=["distances"])
+        return [(doc_id, 1.0 - float(dist)) for doc_id, dist in zip(result["ids"][0], result["distances"][0])]
 
     def as_langchain(self):
         """A langchain-chroma vector store over this collection (same client, same model)."""
