@@ -1,6 +1,6 @@
 """Start the web app: http://127.0.0.1:7860 (ASSISTANT_HOST / ASSISTANT_PORT to change)."""
 
-from assistant.ui import build_app, launch_options
+from assistant.ui import serve
 
 if __name__ == "__main__":
-    build_app().launch(**launch_options())
+    serve()

@@ -276,6 +276,16 @@ def build_app(backend: ChatBackend | None = None) -> gr.Blocks:
     return demo
 
 
+def serve() -> None:
+    """Start the page (blocking): the server first, then the retriever opens in the background,
+    so the page answers while the embedding model loads."""
+    backend = ChatBackend()
+    demo = build_app(backend)
+    demo.launch(**launch_options(), prevent_thread_lock=True)
+    backend.start_background_open()
+    demo.block_thread()
+
+
 def launch_options() -> dict[str, Any]:
     """Keyword arguments for demo.launch(): address, login, allowed download folder, look."""
     data = config.data_dir()

@@ -529,3 +529,29 @@ def test_llm_timeout_gives_a_clear_message(store, llm_env):
         assert chat.table is not None  # the undo never happened
     finally:
         fake.close()
+
+
+# --- login ------------------------------------------------------------------------------------
+
+
+def test_users_from_file_and_environment(tmp_path):
+    import hashlib
+    import json
+
+    from assistant.chat.auth import UsersError, load_users, make_auth
+
+    lines = tmp_path / "users.txt"
+    lines.write_text("# comment\nalice:pw:with:colons\n\nbob:sha256:" + hashlib.sha256(b"secret").hexdigest() + "\n",
+                     encoding="utf-8")
+    users = load_users({"ASSISTANT_USERS_FILE": str(lines), "ASSISTANT_USERS": "carol:c1, dave:d2"})
+    assert set(users) == {"alice", "bob", "carol", "dave"}
+    auth = make_auth(users)
+    assert auth("alice", "pw:with:colons") and auth("bob", "secret") and auth("dave", "d2")
+    assert not auth("alice", "pw") and not auth("bob", "sha256:x") and not auth("eve", "")
+
+    as_json = tmp_path / "users.json"
+    as_json.write_text(json.dumps([{"username": "erin", "password": "e"}]), encoding="utf-8")
+    assert load_users({"ASSISTANT_USERS_FILE": str(as_json)}) == {"erin": "e"}
+    assert make_auth(load_users({})) is None  # no users: no login
+    with pytest.raises(UsersError):
+        load_users({"ASSISTANT_USERS_FILE": str(tmp_path / "missing.txt")})

@@ -91,3 +91,39 @@ def test_script_in_message_is_shown_as_text(page):
     assert page.evaluate("window.__xss") is None
     assert page.locator("#chat img[src='x']").count() == 0
     assert re.search(r"<img src=x", page.locator("#chat").inner_text())
+
+
+def test_uploaded_table_with_markup_is_shown_as_text(page, tmp_path):
+    import json
+
+    table = {
+        "project_name": "<script>window.__xss3=1</script>上传项目",
+        "budget": {"total": 100000, "fiscal": 100000, "other": 0},
+        "indicators": [{"level1": "产出指标", "level2": "数量指标", "level3": '<img src=x onerror="window.__xss2=1">',
+                        "description": "测试", "value": "≥95%", "basis": "计划标准"}],
+    }
+    path = tmp_path / "上传.json"
+    path.write_text(json.dumps([table], ensure_ascii=False), encoding="utf-8")
+    page.get_by_text("上传已有表格").click()
+    page.locator("#upload input[type=file]").set_input_files(str(path))
+    page.get_by_text("已读取").wait_for()
+    page.get_by_role("button", name="以此为草稿").click()
+    page.locator("#chat").get_by_text("作为当前草稿").last.wait_for()
+    assert _project_name(page).startswith("<script>")
+    assert '<img src=x onerror="window.__xss2=1">' in page.locator("#indicators").inner_text()
+    assert page.locator("#indicators img").count() == 0 and page.locator("#findings img").count() == 0
+    assert page.evaluate("window.__xss2") is None and page.evaluate("window.__xss3") is None
+    assert page.locator("#findings").get_by_text("❌").count() > 0  # the checker ran on the upload
+
+
+def test_my_drafts_survive_a_reload(page):
+    page.reload()
+    page.get_by_role("textbox", name="输入消息", exact=True).wait_for()
+    assert _project_name(page) == ""
+    page.get_by_text("我的草稿").first.click()
+    page.locator("#drafts input").click()
+    page.get_by_role("option", name=re.compile(PROJECT)).first.click()
+    page.get_by_role("button", name="打开").click()
+    page.locator("#chat").get_by_text("已打开草稿").wait_for()
+    assert _project_name(page) == PROJECT
+    page.locator("#indicators").get_by_text("≥300人次").first.wait_for()

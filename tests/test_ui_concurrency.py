@@ -74,3 +74,28 @@ def test_ten_sessions_do_not_leak(tmp_path_factory, ui_index_dir):  # noqa: F811
         rows = session.execute(select(DraftRecord.owner, DraftRecord.title)).all()
     assert len({owner for owner, _ in rows}) == len(SESSIONS)
     assert sorted(title for _, title in rows) == sorted(s[0] for s in SESSIONS)
+
+
+def test_logged_in_users_own_their_drafts(tmp_path_factory, ui_index_dir):  # noqa: F811
+    from gradio_client import Client
+
+    data_dir = tmp_path_factory.mktemp("ui-login")
+    users = data_dir / "users.txt"
+    users.write_text("# name:password\nalice:wonder-1\n", encoding="utf-8")
+    env = {"ASSISTANT_USERS_FILE": str(users), "ASSISTANT_USERS": "bob:builder-2"}
+    with running_app(data_dir, ui_index_dir, extra_env=env) as (url, _seconds):
+        with pytest.raises(ValueError, match="Invalid credentials"):
+            Client(url, auth=("alice", "wrong"), verbose=False)
+        names = {}
+        for user, password, (name, budget, task) in (("alice", "wonder-1", SESSIONS[0]),
+                                                     ("bob", "builder-2", SESSIONS[1])):
+            client = Client(url, auth=(user, password), verbose=False)
+            # The same browser token for both: the login, not the token, decides the owner.
+            outputs = client.predict(f"{name}，预算{budget}万元，{task.format(n=50)}", "x" * 32, api_name="/chat")
+            names[user] = outputs[3]
+            client.close()
+    assert names == {"alice": SESSIONS[0][0], "bob": SESSIONS[1][0]}
+    store = DraftStore(f"sqlite:///{data_dir / 'drafts.sqlite3'}")
+    assert [d.title for d in store.list_drafts("user:alice")] == [SESSIONS[0][0]]
+    assert [d.title for d in store.list_drafts("user:bob")] == [SESSIONS[1][0]]
+    assert store.count() == 2

@@ -1,0 +1,158 @@
+"""UI benchmark: how soon the page is usable after start (index already built), and how long a
+chat turn that drafts a table takes without an LLM (in the service, and over HTTP).
+
+    .venv/bin/python bench/bench_ui.py [--starts 3] [--turns 10]
+
+Targets: page ready ≤ 15 s; drafting chat turn ≤ 2 s. Results: bench/results/ui.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from machine import describe, percentile  # noqa: E402
+from ui_server import CHROMIUM, launch_chromium, running_app  # noqa: E402
+
+from assistant import config  # noqa: E402
+from assistant.chat.service import ChatBackend, ChatService  # noqa: E402
+from assistant.chat.storage import DraftStore  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results" / "ui.md"
+PAGE_TARGET_S = 15.0
+TURN_TARGET_S = 2.0
+DESCRIPTIONS = [
+    "2025年中小企业数字化转型培训项目，预算30万元，培训企业负责人{n}人次，11月底前完成",
+    "2025年农村饮水安全维修养护项目，预算80万元，维修供水工程{n}处",
+    "2025年老旧小区改造项目，预算500万元，改造小区{n}个",
+    "2025年中小学校舍维修项目，预算120万元，维修校舍{n}所",
+    "2025年高标准农田建设项目，预算900万元，建设高标准农田{n}亩",
+    "2025年安全生产执法检查项目，预算25万元，开展执法检查{n}次",
+    "2025年残疾人康复救助项目，预算60万元，救助残疾儿童{n}人",
+    "2025年公共文化服务体系建设项目，预算45万元，送戏下乡{n}场",
+    "2025年科技型中小企业培育项目，预算150万元，培育科技型中小企业{n}家",
+    "2025年城乡环境卫生整治项目，预算200万元，清运垃圾{n}吨",
+]
+
+
+def ensure_index() -> float:
+    """Open the retriever once in this process (builds the index when missing); seconds."""
+    start = time.perf_counter()
+    backend = ChatBackend(store=DraftStore("sqlite://"))
+    if backend.open_retriever() is None:
+        raise SystemExit(f"retriever unavailable: {backend.retriever_error}")
+    return time.perf_counter() - start
+
+
+def page_ready(data_dir: Path) -> tuple[float, float, float]:
+    """Seconds from start until: HTTP 200; the chat box with its greeting visible in Chromium;
+    the answer to a first drafting message (the retriever opens in the background meanwhile).
+    Chromium is started before the app, so its own start-up is not counted."""
+    if not Path(CHROMIUM).exists():
+        raise SystemExit("Chromium missing: apt-get install chromium fonts-noto-cjk")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        page = browser.new_page()
+        page.goto("about:blank")
+        with running_app(data_dir, config.index_dir()) as (url, http_s):
+            start = time.perf_counter()
+            page.goto(url)
+            box = page.get_by_role("textbox", name="输入消息", exact=True)
+            box.wait_for(timeout=60_000)
+            page.wait_for_function("document.querySelectorAll('#chat .message').length > 0", timeout=60_000)
+            ready_s = http_s + time.perf_counter() - start
+            box.fill(DESCRIPTIONS[1].format(n=12))
+            page.locator("#send").click()
+            page.locator("#chat").get_by_text("已根据描述起草").wait_for(timeout=300_000)
+            first_s = http_s + time.perf_counter() - start
+        browser.close()
+    return http_s, ready_s, first_s
+
+
+def service_turns(turns: int) -> list[float]:
+    backend = ChatBackend(store=DraftStore(f"sqlite:///{tempfile.mkdtemp()}/drafts.sqlite3"))
+    backend.open_retriever()
+    ChatService(backend, "bench:warmup").handle(DESCRIPTIONS[0].format(n=10))
+    times = []
+    for i in range(turns):
+        chat = ChatService(backend, f"bench:{i}")
+        start = time.perf_counter()
+        reply = chat.handle(DESCRIPTIONS[i % len(DESCRIPTIONS)].format(n=100 + i))
+        times.append(time.perf_counter() - start)
+        if reply.action != "draft" or reply.table is None:
+            raise SystemExit(f"drafting turn failed: {reply.text}")
+    return times
+
+
+def http_turns(data_dir: Path, turns: int) -> list[float]:
+    from gradio_client import Client
+
+    with running_app(data_dir, config.index_dir()) as (url, _):
+        client = Client(url, verbose=False)
+        token = client.predict(DESCRIPTIONS[0].format(n=10), None, api_name="/chat")[1]  # warm-up
+        times = []
+        for i in range(turns):
+            start = time.perf_counter()
+            client.predict(DESCRIPTIONS[i % len(DESCRIPTIONS)].format(n=200 + i), token, api_name="/chat")
+            times.append(time.perf_counter() - start)
+        client.close()
+    return times
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--starts", type=int, default=3)
+    parser.add_argument("--turns", type=int, default=10)
+    args = parser.parse_args(argv)
+    machine = describe()
+    index_s = ensure_index()
+    starts = [page_ready(Path(tempfile.mkdtemp(prefix="bench-ui-"))) for _ in range(args.starts)]
+    service = service_turns(args.turns)
+    http = http_turns(Path(tempfile.mkdtemp(prefix="bench-ui-")), args.turns)
+
+    page_s = [s[1] for s in starts]
+    first_s = [s[2] for s in starts]
+    rows = [
+        ("retriever open in a fresh process (index present or built)", index_s, None, None),
+        ("app start → HTTP 200 (median of starts)", statistics.median(s[0] for s in starts), None, None),
+        ("app start → page ready in Chromium (median)", statistics.median(page_s), max(page_s), PAGE_TARGET_S),
+        ("app start → first draft answered (model loads meanwhile)", statistics.median(first_s), max(first_s),
+         None),
+        ("drafting chat turn, ChatService (p50)", percentile(service, 50), percentile(service, 95), TURN_TARGET_S),
+        ("drafting chat turn over HTTP, gradio_client (p50)", percentile(http, 50), percentile(http, 95),
+         TURN_TARGET_S),
+    ]
+    lines = [
+        "# UI benchmark",
+        "",
+        f"Machine: {machine}",
+        f"Runs: {args.starts} app starts, {args.turns} drafting turns each way; no LLM configured.",
+        "",
+        "| measure | seconds | worst / p95 | target | ok |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for name, value, worst, target in rows:
+        check = worst if worst is not None else value
+        ok = "" if target is None else ("yes" if check <= target else "NO")
+        lines.append(f"| {name} | {value:.2f} | {'' if worst is None else f'{worst:.2f}'} | "
+                     f"{'' if target is None else f'≤ {target:.0f}'} | {ok} |")
+    text = "\n".join(lines) + "\n"
+    print(text)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
