@@ -40,7 +40,8 @@ class TableContext:
         ind = row.indicator if row else None
         if ind is not None:
             level1, level2 = ind.level1.strip(), ind.level2.strip()
-        fields = {"loc": row.loc if row else "", "profile": self.profile_title, "level1": level1, "level2": level2, **params}
+        fields = params  # a fresh dict per call: extended in place for the templates
+        fields.update(loc=row.loc if row else "", profile=self.profile_title, level1=level1, level2=level2)
         message = MESSAGES.get(key, MESSAGES[rule_id]).format_map(fields)
         data = {
             "rule": rule_id,

@@ -37,6 +37,8 @@ NOT_COUNT_NAME = re.compile(r"(指数|系数|分数|倍数|参数|基数|率数)
 GROWTH_NAME = re.compile(r"增长|增幅|增速|提高率|提升率|上升率|增加率|比上年")
 
 # Polarity: negative (lower is better) rates and event counts; reductions of bad things are positive.
+RATE_SUFFIX = "率"
+NEGATIVE_RATE_SPAN = 12  # NEGATIVE_RATE only looks at a name's last characters
 NEGATIVE_RATE = re.compile(
     r"(发生|投诉|事故|差错|失误|出错|故障|不合格|返工|返修|逾期|延误|超期|流失|辍学|死亡|伤亡|误差|"
     r"漏报|错报|漏检|超支|超标|空置|闲置|违规|违纪|复发|失败|退回|损耗|能耗)率$|超.{0,8}比?率$"
@@ -58,9 +60,13 @@ DEFERRED = re.compile(
     r"以.{0,30}为准|(?:按|根据|依据)照?(?:上级|文件|省|市|有关).{0,12}(?:执行|确定|下达|为准)$|"
     r"待(?:定|确定|核定|下达|上级)|另行(?:通知|下达|确定|明确)|视情况|见附件|详见"
 )
-TRUNCATION_MARK = re.compile(r"(\(截断\)|…+|\.{3,})$")
-DANGLING_END = re.compile(r"[、,:;(\-—≥≤=<>+/]$")
-TERMINAL_END = re.compile(r"[。.;!)”\"%]$")
+# Characters without which a pattern cannot match: a cheap test before the regex.
+PLACEHOLDER_CHARS = frozenset("*xX×待?？")
+DEFERRED_CHARS = frozenset("以按根依待另视见详")
+# Endings of a cut text: a marker, a separator or an operator with nothing after it.
+TRUNCATION_ENDINGS = ("(截断)", "…", "...")
+DANGLING_CHARS = frozenset("、,:;(-—≥≤=<>+/")
+TERMINAL_CHARS = frozenset("。.;!)”\"%")
 EMPTY_VALUES = frozenset({"", "-", "—", "--", "/", "空", "(空)", "null", "None", "none", "NULL"})
 
 GRADED = re.compile(
@@ -109,7 +115,7 @@ SCALES = {"万": 1e4, "亿": 1e8, "千": 1e3}
 BOILERPLATE = re.compile(r"^(该指标值?数据合理|数据合理|指标合理|合理|无|暂无|同上|见上|略|该指标.{0,6}合理)$")
 
 # --- mechanical fixes (on the original text) ---------------------------------------------------
-NONSTANDARD_ANY = re.compile(r"百分比|％|[<>=≧≦＞＜⩾⩽]")
+NONSTANDARD_CHARS = frozenset("百％<>=≧≦＞＜⩾⩽")
 NONSTANDARD_WRITINGS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<=\d)\s*百分比"), "%"),
     (re.compile(r"％"), "%"),

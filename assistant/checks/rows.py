@@ -48,23 +48,11 @@ class RowFacts:
         value = fold(ind.value)
         parsed = ind.parsed if value == ind.value else parse_value(value)
         kind = _kind(name, unit_hint)
+        polarity = _polarity(name, kind, parsed, level2_key)
+        # Positional, in field order (a hot path: one call per row).
         return cls(
-            index=index,
-            indicator=ind,
-            name=name,
-            hints=hints,
-            unit_hint=unit_hint,
-            value=value,
-            parsed=parsed,
-            level1_key=level1_key,
-            level2_key=level2_key,
-            level1=level1,
-            level2=level2,
-            level1_alias=level1_alias,
-            level2_alias=level2_alias,
-            kind=kind,
-            polarity=_polarity(name, kind, parsed, level2_key),
-            cost=_cost_family(level2_key),
+            index, ind, name, hints, unit_hint, value, parsed, level1_key, level2_key,
+            level1, level2, level1_alias, level2_alias, kind, polarity, _cost_family(level2_key),
         )
 
     @property
@@ -139,7 +127,8 @@ def _kind(name: str, unit_hint: str | None) -> str | None:
 
 def _polarity(name: str, kind: str | None, parsed: ParsedValue, level2_key: str) -> int:
     if kind == RATE:
-        return -1 if lx.NEGATIVE_RATE.search(name) else 1
+        negative = name.endswith(lx.RATE_SUFFIX) and lx.NEGATIVE_RATE.search(name[-lx.NEGATIVE_RATE_SPAN :])
+        return -1 if negative else 1
     if lx.NEGATIVE_EVENT.search(name) and not lx.HANDLING_WORDS.search(name):
         if kind == COUNT or parsed.unit in lx.COUNT_UNITS:
             return -1

@@ -77,28 +77,29 @@ def _nonstandard(ctx: TableContext, row: RowFacts) -> None:
 
 def _incomplete(ctx: TableContext, row: RowFacts) -> bool:
     """Placeholder, deferred or truncated values: the form of what is not there is not judged."""
-    placeholder = lx.PLACEHOLDER.search(row.value)
+    value = row.value
+    placeholder = None if lx.PLACEHOLDER_CHARS.isdisjoint(value) else lx.PLACEHOLDER.search(value)
     if placeholder:
         token = placeholder.group(0).lstrip("≥≤=<>约")
         ctx.add("value.placeholder", row, "value", value=_quote(row), token=token, sample=row.clean_name + sample_value(row))
         return True
     incomplete = False
-    if lx.DEFERRED.search(row.value):
+    if not lx.DEFERRED_CHARS.isdisjoint(value) and lx.DEFERRED.search(value):
         ctx.add("value.deferred", row, "value", value=_quote(row), sample=row.clean_name + sample_value(row))
         incomplete = True
-    if _truncated(row.value):
+    if _truncated(value):
         ctx.add("value.truncated", row, "value", value=shorten_tail(row.indicator.value))
         incomplete = True
     return incomplete
 
 
 def _truncated(value: str) -> bool:
-    if lx.TRUNCATION_MARK.search(value) or lx.DANGLING_END.search(value):
+    if value.endswith(lx.TRUNCATION_ENDINGS) or value[-1] in lx.DANGLING_CHARS:
         return True
     if value.count("(") > value.count(")"):
         return True
     # A long enumeration whose last item is cut: "……中小企业融通发展、地方".
-    return len(value) >= 30 and "、" in value and not lx.TERMINAL_END.search(value) and len(value.rsplit("、", 1)[1]) <= 2
+    return len(value) >= 30 and "、" in value and value[-1] not in lx.TERMINAL_CHARS and len(value.rsplit("、", 1)[1]) <= 2
 
 
 def _rate(ctx: TableContext, row: RowFacts) -> bool:

@@ -3,13 +3,13 @@ non-standard forms and by fix_table that rewrites them."""
 
 from __future__ import annotations
 
-from assistant.checks.lexicon import NONSTANDARD_ANY, NONSTANDARD_WRITINGS
+from assistant.checks.lexicon import NONSTANDARD_CHARS, NONSTANDARD_WRITINGS
 from assistant.checks.normalize import fold, split_decoration
 
 
 def standard_value(text: str) -> str:
     """'>=95百分比' -> '≥95%'. Only mechanical, meaning-preserving rewrites."""
-    if not NONSTANDARD_ANY.search(text):
+    if NONSTANDARD_CHARS.isdisjoint(text):
         return text
     for pattern, replacement in NONSTANDARD_WRITINGS:
         text = pattern.sub(replacement, text)
