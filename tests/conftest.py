@@ -39,3 +39,12 @@ def real_server():
     with LocalLLMServer() as server:
         print(f"\n[llm] model load: {server.load_seconds:.1f} s at {server.base_url}")
         yield server
+
+
+@pytest.fixture(scope="session")
+def shared_retriever(tmp_path_factory):
+    """The real retriever (real model, real Chroma) over the shipped corpus, built once per
+    session in a temporary index so tests never write into the project's index/."""
+    from assistant.retrieval.search import Retriever
+
+    return Retriever.open(index_dir=tmp_path_factory.mktemp("shared-index"))

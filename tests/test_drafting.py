@@ -28,10 +28,8 @@ BRIEF = Brief(
 
 
 @pytest.fixture(scope="module")
-def retriever():
-    from assistant.retrieval.search import Retriever
-
-    return Retriever.open()
+def retriever(shared_retriever):
+    return shared_retriever
 
 
 @pytest.fixture(scope="module")
