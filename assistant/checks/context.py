@@ -45,7 +45,7 @@ class TableContext:
         message = MESSAGES.get(key, MESSAGES[rule_id]).format_map(fields)
         data = {
             "rule": rule_id,
-            "severity": rule.partial if downgraded else rule.severity,
+            "severity": rule.partial_level if downgraded else rule.level,
             "project_name": self.table.project_name,
             "level1": level1,
             "level2": level2,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from enum import Enum
-from typing import Iterable
+from typing import Iterable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -22,10 +22,10 @@ class Finding(BaseModel):
     a UI and is left out of dumps.
     """
 
-    model_config = ConfigDict(use_enum_values=True, frozen=True)
+    model_config = ConfigDict(frozen=True)
 
     rule: str
-    severity: Severity
+    severity: Literal["error", "warning", "info"]  # Severity values; Severity.error == "error"
     project_name: str = ""
     level1: str | None = None
     level2: str | None = None
@@ -37,7 +37,7 @@ class Finding(BaseModel):
 
 
 def has_errors(findings: Iterable[Finding]) -> bool:
-    return any(f.severity == Severity.error.value for f in findings)
+    return any(f.severity == Severity.error for f in findings)
 
 
 def findings_json(findings: Iterable[Finding], indent: int | None = 2) -> str:

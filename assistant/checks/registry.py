@@ -9,7 +9,7 @@ the cut is not held against the table.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assistant.checks.findings import Severity
 
@@ -22,6 +22,13 @@ class Rule:
     severity: Severity
     partial: Severity | None = None
     fixable: bool = False
+    # The severities as plain strings, for building findings without enum look-ups.
+    level: str = field(init=False, repr=False)
+    partial_level: str | None = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "level", self.severity.value)
+        object.__setattr__(self, "partial_level", self.partial.value if self.partial else None)
 
 
 _RULES = (
