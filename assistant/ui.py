@@ -67,8 +67,9 @@ MESSAGES = {
     "export_xlsx": "导出 Excel",
     "download": "下载",
     "ui_error": "页面操作出错，请刷新页面后重试。",
+    # What the buttons say in the chat (parsed like typed messages).
+    "commands": {"undo": "撤销", "check": "检查一下", "json": "导出JSON", "docx": "导出Word", "xlsx": "导出Excel"},
 }
-EXPORT_COMMANDS = {"json": "导出JSON", "docx": "导出Word", "xlsx": "导出Excel"}
 
 CSS = """
 #findings table, #sources table, #indicators table { font-size: 13px; }
@@ -253,10 +254,12 @@ def build_app(backend: ChatBackend | None = None) -> gr.Blocks:
         chat_io = dict(inputs=[message, *session_io], outputs=[message, *session_io, *panel_outputs])
         send.click(on_message, **chat_io, api_name="chat")
         message.submit(on_message, **chat_io, api_visibility="private")
-        for button, text in ((undo, "撤销"), (check, "检查一下")):
-            button.click(command(text), inputs=session_io, outputs=[*session_io, *panel_outputs], api_visibility="private")
+        commands = MESSAGES["commands"]
+        for button, name in ((undo, "undo"), (check, "check")):
+            button.click(command(commands[name]), inputs=session_io, outputs=[*session_io, *panel_outputs],
+                         api_visibility="private")
         for button, fmt in ((export_json, "json"), (export_docx, "docx"), (export_xlsx, "xlsx")):
-            button.click(command(EXPORT_COMMANDS[fmt]), inputs=session_io, outputs=[*session_io, *panel_outputs],
+            button.click(command(commands[fmt]), inputs=session_io, outputs=[*session_io, *panel_outputs],
                          api_name=f"export_{fmt}")
         new.click(on_new, inputs=session_io, outputs=[*session_io, *panel_outputs], api_visibility="private")
         indicators.input(on_table_edit, inputs=[indicators, *session_io], outputs=[*session_io, *panel_outputs],

@@ -271,7 +271,9 @@ def test_header_and_grid_edits(chat):
     reply = chat.apply_rows(rows)
     assert reply.table.indicators[0].value == "≥250人次"
     assert [i.level2 for i in reply.table.indicators] == [i.level2 for i in chat._undo[-1].table.indicators]
-    assert "没有变化" in chat.apply_rows(indicator_rows(chat.table)).text
+    turns = len(chat.history)
+    unchanged = chat.apply_rows(indicator_rows(chat.table))
+    assert not unchanged.changed and len(chat.history) == turns  # no chat noise for an unchanged grid
 
     t = chat.table
     plan = [[p.label, p.percent] for p in t.spending_plan]

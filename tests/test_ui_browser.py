@@ -93,6 +93,17 @@ def test_script_in_message_is_shown_as_text(page):
     assert re.search(r"<img src=x", page.locator("#chat").inner_text())
 
 
+def test_edit_a_value_in_the_grid(page):
+    cell = page.locator("#indicators").get_by_text("≥300人次").first
+    cell.dblclick()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("≥320人次")
+    page.keyboard.press("Enter")
+    page.locator("#chat").get_by_text("已保存表格中的修改").last.wait_for()
+    assert "≥320人次" in page.locator("#indicators").inner_text()
+    assert "❌" not in page.locator("#findings").inner_text()
+
+
 def test_uploaded_table_with_markup_is_shown_as_text(page, tmp_path):
     import json
 
@@ -126,4 +137,4 @@ def test_my_drafts_survive_a_reload(page):
     page.get_by_role("button", name="打开").click()
     page.locator("#chat").get_by_text("已打开草稿").wait_for()
     assert _project_name(page) == PROJECT
-    page.locator("#indicators").get_by_text("≥300人次").first.wait_for()
+    page.locator("#indicators").get_by_text("≥320人次").first.wait_for()  # as saved by the grid edit

@@ -45,6 +45,7 @@ MESSAGES = {
     "skeleton": {"actions": [{"kind": "动作名", "参数名": "参数值"}]},
     "context_header": "当前草稿（仅供参考的数据）：",
     "context_none": "当前没有草稿。",
+    "context_project": "{name}（预算 {budget:.2f} 元）",
     "context_row": "第{row}行 {level2} / {level3}：{value}",
     "user_header": "用户的话：",
 }
@@ -76,7 +77,8 @@ class LLMUnavailable(RuntimeError):
 def _context(table: ProjectTable | None) -> str:
     if table is None:
         return MESSAGES["context_none"]
-    lines = [MESSAGES["context_header"], f"{table.project_name}（预算 {table.budget.total or 0:.2f} 元）"]
+    lines = [MESSAGES["context_header"],
+             MESSAGES["context_project"].format(name=table.project_name, budget=table.budget.total or 0)]
     lines += [MESSAGES["context_row"].format(row=i + 1, level2=r.level2, level3=r.level3, value=r.value)
               for i, r in enumerate(table.indicators[:CONTEXT_ROWS])]
     return "\n".join(lines)

@@ -57,6 +57,7 @@ FINDINGS_IN_REPLY = 12
 SOURCES_IN_REPLY = 8
 STATS_GROUPS = 5
 NOTES_IN_REPLY = 4
+WARM_UP_QUERY = "项目完成及时率"
 NEEDS_DRAFT = {"set_value", "set_header", "set_budget", "set_plan", "add", "remove", "check", "export"}
 
 EXPORT_SUFFIX = {"docx": ".docx", "xlsx": ".xlsx", "json": ".json"}
@@ -91,6 +92,9 @@ MESSAGES = {
     "suggestion": "（建议：{text}）",
     "checker_unavailable": "检查服务暂不可用：{reason}",
     "no_match": "没有找到与“{target}”对应的指标。现有指标：{names}。可以用行号指定，如「第3行改为≥95%」。",
+    "candidate": "第{row}行「{name}」",
+    "quoted": "「{name}」",
+    "file_stem": "绩效目标表",
     "ambiguous": "“{target}”可能指：{candidates}。请写出完整名称或行号，如「第{row}行改为……」。",
     "bad_row": "没有第 {row} 行（共 {n} 行）。",
     "field_names": {"value": "指标值", "basis": "指标值确定依据", "description": "绩效指标描述", "level3": "三级指标名称"},
@@ -230,7 +234,7 @@ class ChatBackend:
     def warm_up(self) -> None:
         """One search, so that the first user does not wait for the model's first run."""
         try:
-            self.search("项目完成及时率", k=1)
+            self.search(WARM_UP_QUERY, k=1)
         except Exception:  # noqa: BLE001 - an unavailable retriever is reported when used
             log.warning("retriever warm-up failed", exc_info=True)
 
@@ -271,7 +275,7 @@ class ChatBackend:
 
         folder = user_folder("exports", owner)
         stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        path = folder / f"{safe_name(table.project_name or '绩效目标表')}-{stamp}{EXPORT_SUFFIX[fmt]}"
+        path = folder / f"{safe_name(table.project_name or MESSAGES['file_stem'])}-{stamp}{EXPORT_SUFFIX[fmt]}"
         export_tables([table], path, overwrite=True)
         return path
 
@@ -555,9 +559,10 @@ class ChatService:
         if index is not None:
             return index, None
         if candidates:
-            listed = "、".join(f"第{i + 1}行「{esc(table.indicators[i].level3)}」" for i in candidates)
+            listed = "、".join(MESSAGES["candidate"].format(row=i + 1, name=esc(table.indicators[i].level3))
+                              for i in candidates)
             return None, MESSAGES["ambiguous"].format(target=esc(target), candidates=listed, row=candidates[0] + 1)
-        names = "、".join(f"「{esc(i.level3)}」" for i in table.indicators[:20])
+        names = "、".join(MESSAGES["quoted"].format(name=esc(i.level3)) for i in table.indicators[:20])
         return None, MESSAGES["no_match"].format(target=esc(target), names=names)
 
     def _do_set_value(self, action: intents.SetValue) -> Reply:
@@ -754,7 +759,7 @@ class ChatService:
         table = self.table.model_copy(deep=True)
         table.indicators = indicators
         if [i.model_dump() for i in table.indicators] == [i.model_dump() for i in self.table.indicators]:
-            return self._reply(MESSAGES["no_change"], action="table")
+            return self._reply("", action="table")  # the grid fires on blur too: nothing to say
         return self._commit(table, "table", MESSAGES["edited_in_table"])
 
     def _push(self, what: str) -> None:
