@@ -13,3 +13,10 @@ setup:
 
 setup-test:
 	bash scripts/setup.sh --test
+
+bench:  ## run the benchmarks (results with the machine noted under bench/results/)
+	bash scripts/setup.sh
+	.venv/bin/python bench/bench_lint.py
+	.venv/bin/python bench/retrieval.py all
+	.venv/bin/python bench/bench_drafting.py
+	.venv/bin/python bench/bench_ui.py

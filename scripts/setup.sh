@@ -26,7 +26,8 @@ extras="test"
 stamp=".venv/.installed-$(cat pyproject.toml requirements.lock | sha256sum | cut -c1-16)-${extras//,/_}"
 if [ ! -f "$stamp" ]; then
   echo "== 安装依赖（installing pinned packages: .[$extras]）"
-  "${pip[@]}" -e ".[$extras]"
+  # (this machine's pip config names local mirror folders that may not exist: drop those warnings)
+  "${pip[@]}" -e ".[$extras]" 2> >(grep -v "^WARNING: Location 'file:" >&2)
   rm -f .venv/.installed-*
   touch "$stamp"
 fi
