@@ -22,7 +22,7 @@ TIMEOUT_MS = 60_000
 def app_url(tmp_path_factory, ui_index_dir):  # noqa: F811
     if not Path(CHROMIUM).exists():
         pytest.fail("Chromium 未安装：请运行 scripts/setup.sh --test（apt-get install chromium fonts-noto-cjk）")
-    with running_app(tmp_path_factory.mktemp("ui-data"), ui_index_dir) as (url, _seconds):
+    with running_app(tmp_path_factory.mktemp("ui-data"), ui_index_dir) as (url, _seconds, _pid):
         yield url
 
 

@@ -51,7 +51,7 @@ def _session(url: str, index: int) -> dict:
 
 def test_ten_sessions_do_not_leak(tmp_path_factory, ui_index_dir):  # noqa: F811
     data_dir = tmp_path_factory.mktemp("ui-concurrency")
-    with running_app(data_dir, ui_index_dir) as (url, _seconds):
+    with running_app(data_dir, ui_index_dir) as (url, _seconds, _pid):
         with concurrent.futures.ThreadPoolExecutor(max_workers=len(SESSIONS)) as pool:
             results = list(pool.map(lambda i: _session(url, i), range(len(SESSIONS))))
     for result in results:
@@ -83,7 +83,7 @@ def test_logged_in_users_own_their_drafts(tmp_path_factory, ui_index_dir):  # no
     users = data_dir / "users.txt"
     users.write_text("# name:password\nalice:wonder-1\n", encoding="utf-8")
     env = {"ASSISTANT_USERS_FILE": str(users), "ASSISTANT_USERS": "bob:builder-2"}
-    with running_app(data_dir, ui_index_dir, extra_env=env) as (url, _seconds):
+    with running_app(data_dir, ui_index_dir, extra_env=env) as (url, _seconds, _pid):
         with pytest.raises(ValueError, match="Invalid credentials"):
             Client(url, auth=("alice", "wrong"), verbose=False)
         names = {}

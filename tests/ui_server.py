@@ -11,7 +11,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -33,10 +33,22 @@ def _answers(url: str) -> bool:
         return False
 
 
+class App(NamedTuple):
+    url: str
+    seconds: float  # from start until the page answered
+    pid: int
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system, all threads) a process has used so far; Linux /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextlib.contextmanager
 def running_app(data_dir: Path, index_dir: Path, timeout: float = 600.0,
-                extra_env: dict[str, str] | None = None) -> Iterator[tuple[str, float]]:
-    """Yields (base URL, seconds from start until the page answered). Stops the app after."""
+                extra_env: dict[str, str] | None = None) -> Iterator[App]:
+    """Yields App(base URL, seconds until the page answered, pid). Stops the app after."""
     port = free_port()
     env = {**os.environ, "ASSISTANT_HOST": "127.0.0.1", "ASSISTANT_PORT": str(port),
            "ASSISTANT_DATA_DIR": str(data_dir), "ASSISTANT_INDEX_DIR": str(index_dir),
@@ -57,7 +69,7 @@ def running_app(data_dir: Path, index_dir: Path, timeout: float = 600.0,
                     tail = log_path.read_text(encoding="utf-8", errors="replace")[-3000:]
                     raise RuntimeError(f"app did not start (exit {proc.poll()}):\n{tail}")
                 time.sleep(0.2)
-            yield url, time.perf_counter() - start
+            yield App(url, time.perf_counter() - start, proc.pid)
         finally:
             proc.terminate()
             try:
