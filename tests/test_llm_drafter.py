@@ -340,8 +340,10 @@ def retriever():
 def _report(label: str, result, drafter: LLMDrafter, wall: float) -> None:
     calls = "、".join(f"{c:.0f}s" for c in drafter.last_calls)
     print(f"\n[llm-draft] {label}: method={result.method}, wall {wall:.0f} s, model calls: {calls}")
-    for note in result.notes[:3]:
+    for note in result.notes:
         print(f"[llm-draft]   {note}")
+    for row in result.table.indicators:
+        print(f"[llm-draft]   {row.level1}/{row.level2}/{row.level3}: {row.value}  〔{row.source}〕")
 
 
 @pytest.mark.slow

@@ -70,7 +70,9 @@ MESSAGES = {
     "required_line": "- {level1}：{items}",
     "at_least_one": "{names}（至少一项）",
     "cost_by_code": "{level2}（由系统按预算数计算，不必写）",
-    "rows_per_level2": "每个二级指标写 1–2 个三级指标。",
+    # One row per category (the brief's quantities aside): answer tokens are the slow part on a
+    # CPU (~1.5 tok/s under load); code adds the cost rows and fills what is missing.
+    "rows_per_level2": "除简介中的数量外，每个二级指标只写 1 个三级指标，描述和依据各一句话。",
     "deadline": "全部任务在 {year}年{month}月底前完成。",
     "finding": "{n}. {message}",
     "suggestion": "（建议：{suggestion}）",
