@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -57,7 +58,11 @@ class LocalEmbeddings(Embeddings):
 
     # -- numpy API (used by the store and the retriever) --
     def encode_queries(self, texts: list[str]) -> np.ndarray:
-        return self._encode([self.query_prefix + t for t in texts])
+        # A few short queries: one torch thread. Intra-op threads buy little on such small
+        # matrices and, on cores shared with other work, OpenMP spin-waits made one query
+        # 20x slower (~800 ms instead of ~40 ms; see bench/results/retrieval.md).
+        with _torch_threads(1 if len(texts) <= 4 else None):
+            return self._encode([self.query_prefix + t for t in texts])
 
     def encode_documents(self, texts: list[str]) -> np.ndarray:
         return self._encode([self.passage_prefix + t for t in texts])
@@ -83,6 +88,20 @@ class LocalEmbeddings(Embeddings):
 
     def describe(self) -> dict:
         return {"name": self.name, "dimension": self.dimension, "path": str(self.path)}
+
+
+@contextmanager
+def _torch_threads(count: int | None):
+    import torch
+
+    before = torch.get_num_threads()
+    if count and count != before:
+        torch.set_num_threads(count)
+    try:
+        yield
+    finally:
+        if count and count != before:
+            torch.set_num_threads(before)
 
 
 def _load_sentence_transformer(path: Path):

@@ -153,11 +153,14 @@ class DocumentTable:
         self.vectors = (vectors / np.maximum(norms, 1e-12)).astype(np.float32)
         self.position = {doc_id: i for i, doc_id in enumerate(ids)}
         self.bm25 = BM25Index([lexical_text(t, m) for t, m in zip(texts, metas)], tokenizer)
-        self.kind = np.array([m.get("kind", "") for m in metas], dtype=object)
-        self.level1 = np.array([m.get("level1_norm", "") for m in metas], dtype=object)
-        self.level2 = np.array([m.get("level2_norm", "") for m in metas], dtype=object)
-        self.department = np.array([m.get("department", "") for m in metas], dtype=object)
+        # Filter columns as integer codes (comparing 100k Python strings per query took ~100 ms).
+        self.columns = {name: _Column([m.get(key, "") for m in metas]) for name, key in
+                        (("kind", "kind"), ("level1", "level1_norm"), ("level2", "level2_norm"), ("department", "department"))}
         self.year = np.array([m.get("year", -1) for m in metas], dtype=np.int64)
+        self._known = {
+            **{name: sorted(set(self.columns[name].values) - {""}) for name in ("level1", "level2", "department")},
+            "year": sorted(int(y) for y in set(self.year.tolist()) - {-1}),
+        }
 
     @classmethod
     def from_store(cls, store: Store, tokenizer: str = DEFAULT_TOKENIZER) -> "DocumentTable":
@@ -174,26 +177,36 @@ class DocumentTable:
         return cls(ids, texts, metas, tokenizer, vectors)
 
     def mask(self, filters: Filters) -> np.ndarray | None:
-        mask = None
-        for array, wanted in ((self.kind, filters.kind), (self.level1, filters.level1), (self.level2, filters.level2)):
-            if wanted:
-                part = array == wanted
-                mask = part if mask is None else mask & part
-        if filters.departments is not None:
-            part = np.isin(self.department, list(filters.departments))
-            mask = part if mask is None else mask & part
+        parts = [self.columns[name].isin(wanted) for name, wanted in (
+            ("kind", filters.kind and (filters.kind,)), ("level1", filters.level1 and (filters.level1,)),
+            ("level2", filters.level2 and (filters.level2,)), ("department", filters.departments)) if wanted is not None]
         if filters.year is not None:
-            part = self.year == filters.year
-            mask = part if mask is None else mask & part
+            parts.append(self.year == filters.year)
+        if not parts:
+            return None
+        mask = parts[0]
+        for part in parts[1:]:
+            mask = mask & part
         return mask
 
     def known(self) -> dict[str, list]:
-        return {
-            "level1": sorted(set(self.level1) - {""}),
-            "level2": sorted(set(self.level2) - {""}),
-            "department": sorted(set(self.department) - {""}),
-            "year": sorted(int(y) for y in set(self.year.tolist()) - {-1}),
-        }
+        return self._known
+
+
+class _Column:
+    """A string column stored as codes into its distinct values."""
+
+    def __init__(self, items: list[str]) -> None:
+        self.values: list[str] = list(dict.fromkeys(items))
+        index = {value: code for code, value in enumerate(self.values)}
+        self.codes = np.fromiter((index[v] for v in items), dtype=np.int32, count=len(items))
+        self._index = index
+
+    def isin(self, wanted) -> np.ndarray:
+        codes = [self._index[v] for v in wanted if v in self._index]
+        if len(codes) == 1:
+            return self.codes == codes[0]
+        return np.isin(self.codes, codes)
 
 
 # ----------------------------------------------------------------------------- retriever
