@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from ui_server import chat_index_dir, chat_retriever  # noqa: F401 (session fixtures)
 
-from assistant.chat import intents
+from assistant.chat import edits, intents
 from assistant.chat.intents import (
     AddIndicator,
     Ask,
@@ -20,7 +21,9 @@ from assistant.chat.intents import (
     Undo,
     parse_message,
 )
-from assistant.chat.storage import DraftStore, owner_for, valid_token, new_browser_token
+from assistant.chat.service import ChatBackend, ChatService
+from assistant.chat.storage import DraftStore, new_browser_token, owner_for, valid_token
+from assistant.chat.view import indicator_rows
 from assistant.model import Budget, Indicator, PlanItem, ProjectTable
 
 DESCRIPTION = "2025年中小企业数字化转型培训项目，预算30万元，培训企业负责人200人次，11月底前完成"
@@ -153,12 +156,6 @@ def test_owner_tokens():
 
 
 # --- the service ------------------------------------------------------------------------------
-
-from ui_server import chat_index_dir, chat_retriever  # noqa: E402,F401 (session fixtures)
-
-from assistant.chat import edits  # noqa: E402
-from assistant.chat.service import ChatBackend, ChatService  # noqa: E402
-from assistant.chat.view import indicator_rows  # noqa: E402
 
 
 @pytest.fixture
