@@ -163,9 +163,14 @@ ACTION_ADAPTER: TypeAdapter[Action] = TypeAdapter(Action)
 # --- helpers --------------------------------------------------------------------------------
 
 
+# Chinese punctuation stays as typed (it ends up in names and texts); the rest is NFKC-folded.
+_KEEP_AS_TYPED = set("，。：；（）！？、【】《》")
+
+
 def normalise(text: str) -> str:
-    """NFKC (full-width digits/letters), ≥/≤ kept, whitespace squeezed; for parsing only."""
-    out = unicodedata.normalize("NFKC", text or "")
+    """Full-width digits, letters and signs folded (３００％ -> 300%), Chinese punctuation kept,
+    whitespace squeezed; for parsing."""
+    out = "".join(ch if ch in _KEEP_AS_TYPED else unicodedata.normalize("NFKC", ch) for ch in text or "")
     return re.sub(r"\s+", " ", out).strip()
 
 
