@@ -74,6 +74,21 @@ def test_filters(retriever):
     assert sat and all(h.level1.startswith("满意度") for h in sat)
 
 
+@pytest.mark.parametrize("filters", [{"level2": "时效指标"}, {"kind": "indicator"}, {"department": "玉田县"}])
+def test_filtered_dense_search_is_exact(retriever, filters):
+    """Selective filters search the matching rows exactly; broad ones widen HNSW and post-filter:
+    both must give the brute-force top 5 (on this corpus HNSW is exact)."""
+    query = "工作按时完成"
+    hits = retriever.search(query, k=5, mode="dense", **filters)
+    table = retriever.table
+    mask = table.mask(retriever.filters(**filters))
+    scores = table.vectors @ retriever.embeddings.encode_queries([query])[0]
+    scores[~mask] = -np.inf
+    expected = np.sort(scores)[::-1][:5]  # compare scores: identical rows tie in any order
+    assert np.allclose([h.score for h in hits], expected, atol=1e-5)
+    assert all(mask[table.position[h.id]] for h in hits)
+
+
 @pytest.mark.parametrize("filters, message", [
     ({"level2": "产出时间"}, "未知的二级指标"),
     ({"level1": "好坏指标"}, "未知的一级指标"),

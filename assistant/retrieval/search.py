@@ -26,6 +26,8 @@ Mode = Literal["dense", "lexical", "hybrid"]
 MAX_QUERY_CHARS = 500  # e5 reads 512 tokens; longer queries only add noise
 RRF_K = 60
 CANDIDATES = 50  # per ranker, before fusion
+BROAD_FILTER = 0.25  # a filter keeping this share of rows or more searches HNSW and post-filters
+SUBSET_CACHE = 8  # filters whose vectors stay gathered in memory
 
 MESSAGES = {
     "empty": "查询内容为空，请输入要查找的项目或指标，例如“服务对象满意度”",
@@ -251,6 +253,15 @@ class Retriever:
     def reload(self) -> None:
         self.table = DocumentTable.from_store(self.store, self.table.bm25.tokenizer_name)
 
+    @property
+    def table(self) -> DocumentTable:
+        return self._table
+
+    @table.setter
+    def table(self, value: DocumentTable) -> None:
+        self._table = value
+        self._subsets: dict[Filters, tuple[np.ndarray, np.ndarray]] = {}  # belong to one table
+
     # -- filters --
     def filters(self, kind=None, level1=None, level2=None, department=None, year=None) -> Filters:
         """Resolve user filters to canonical values; unknown ones raise FilterError."""
@@ -315,7 +326,7 @@ class Retriever:
             return []
         mask = self.table.mask(filters)
         n = depth if mode == "hybrid" else k
-        dense = self._dense(vector, mask, n) if mode != "lexical" else []
+        dense = self._dense(vector, filters, mask, n) if mode != "lexical" else []
         lexical: list[tuple[str, float]] = []
         if mode != "dense":
             lexical = [(self.table.ids[i], score) for i, score in self.table.bm25.top(text, n, mask)]
@@ -327,20 +338,35 @@ class Retriever:
             ranked = reciprocal_rank_fusion([dense, lexical])[:k]
         return [self._hit(doc_id, score) for doc_id, score in ranked]
 
-    def _dense(self, vector: np.ndarray, mask: np.ndarray | None, n: int) -> list[tuple[str, float]]:
-        """Unfiltered: Chroma's HNSW index. Filtered: exact cosine over the matching rows in memory
-        (Chroma's own metadata-filtered query took 350 ms p50 at 100k indicators, see bench)."""
+    def _dense(self, vector: np.ndarray, filters: Filters, mask: np.ndarray | None, n: int) -> list[tuple[str, float]]:
+        """Chroma's HNSW index, unless a selective filter applies: then exact cosine over the
+        matching rows in memory (Chroma's metadata-filtered query took 350 ms p50 at 100k
+        indicators; see bench/results/retrieval.md)."""
+        position = self.table.position
         if mask is None:  # ids written by others after open are skipped until reload()
-            return [(d, s) for d, s in self.store.nearest(vector, n) if d in self.table.position]
-        rows = np.flatnonzero(mask)
-        if not len(rows):
+            return [(d, s) for d, s in self.store.nearest(vector, n) if d in position]
+        share = float(mask.mean())
+        if share == 0:
             return []
-        scores = self.table.vectors[rows] @ vector.reshape(-1).astype(np.float32)
+        if share >= BROAD_FILTER:  # most rows qualify: widen the HNSW search, then filter
+            found = self.store.nearest(vector, min(len(mask), int(2 * n / share) + 1))
+            return [(d, s) for d, s in found if d in position and mask[position[d]]][:n]
+        rows, vectors = self._subset(filters, mask)
+        scores = np.einsum("ij,j->i", vectors, vector.reshape(-1).astype(np.float32))  # no BLAS threads
         if len(rows) > n:
             best = np.argpartition(-scores, n - 1)[:n]
             rows, scores = rows[best], scores[best]
         order = np.argsort(-scores, kind="stable")
         return [(self.table.ids[rows[i]], float(scores[i])) for i in order]
+
+    def _subset(self, filters: Filters, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Rows and contiguous vectors of a filter, kept for the most recent filters."""
+        if filters not in self._subsets:
+            rows = np.flatnonzero(mask)
+            self._subsets[filters] = (rows, np.ascontiguousarray(self.table.vectors[rows]))
+            while len(self._subsets) > SUBSET_CACHE:
+                self._subsets.pop(next(iter(self._subsets)))
+        return self._subsets[filters]
 
     def _hit(self, doc_id: str, score: float) -> Hit:
         i = self.table.position[doc_id]
