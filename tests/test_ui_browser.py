@@ -130,6 +130,8 @@ def test_uploaded_table_with_markup_is_shown_as_text(page, tmp_path):
 def test_my_drafts_survive_a_reload(page):
     page.reload()
     page.get_by_role("textbox", name="输入消息", exact=True).wait_for()
+    # The page's load event fills the chat greeting and 「我的草稿」 together: wait for it.
+    page.wait_for_function("document.querySelectorAll('#chat .message').length > 0")
     assert _project_name(page) == ""
     page.get_by_text("我的草稿").first.click()
     page.locator("#drafts input").click()
