@@ -403,7 +403,7 @@ class RuleDrafter:
         rows = _drop_rejected_rows(rows, ctx, taken)
         table = build_table(brief, rows, _goal(rows, ctx))
         return checked_result(
-            table, ctx.profile, method="rules", notes=ctx.notes, similar=[similar_entry(p) for p in projects]
+            table, ctx.profile, method="rules", notes=list(dict.fromkeys(ctx.notes)), similar=[similar_entry(p) for p in projects]
         )
 
 
