@@ -58,9 +58,9 @@ class LocalEmbeddings(Embeddings):
 
     # -- numpy API (used by the store and the retriever) --
     def encode_queries(self, texts: list[str]) -> np.ndarray:
-        # A few short queries: one torch thread. Intra-op threads buy little on such small
-        # matrices and, on cores shared with other work, OpenMP spin-waits made one query
-        # 20x slower (~800 ms instead of ~40 ms; see bench/results/retrieval.md).
+        # A few short queries: one torch thread whatever the setting. Intra-op threads buy little
+        # on such small matrices and, on shared cores, OpenMP spin-waits made one query 20x
+        # slower (~800 ms instead of ~40 ms).
         with _torch_threads(1 if len(texts) <= 4 else None):
             return self._encode([self.query_prefix + t for t in texts])
 
@@ -114,9 +114,11 @@ def _load_sentence_transformer(path: Path):
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()  # no "Loading weights" bar on every start
-    threads = os.environ.get("ASSISTANT_TORCH_THREADS", "").strip()
+    # One torch thread unless ASSISTANT_TORCH_THREADS says otherwise: on these 2-core machines,
+    # shared with other work, 2 threads embedded half as fast as 1 (OpenMP spin-waiting; see
+    # bench/results/retrieval.md). On a dedicated multi-core machine, raise it.
+    threads = os.environ.get("ASSISTANT_TORCH_THREADS", "1").strip()
     if threads.isdigit() and int(threads) > 0:
-        # On cores shared with other work, 1 thread avoids OpenMP spin-waiting (see bench results).
         import torch
 
         torch.set_num_threads(int(threads))
