@@ -107,6 +107,7 @@ def test_prompt_injection_in_brief_is_data(retriever):
         ({"name": "x", "budget": -5}, "大于 0"),
         ({"name": "x", "budget": 1e15}, "不合理"),
         ({"name": "x", "budget": 100, "fiscal": 50, "other": 20}, "≠"),
+        ({"name": "x", "budget": 100, "profile": "mof-2099"}, "未知的指标框架"),
     ],
 )
 def test_bad_briefs_are_refused_in_chinese(fields, message):

@@ -20,6 +20,7 @@ MESSAGES = {
     "budget_absurd": "预算数 {value:,.2f} 元不合理（超过 1000 亿元），请检查单位是否为“元”",
     "budget_mismatch": "财政资金 {fiscal:,.2f} + 其他资金 {other:,.2f} ≠ 预算数 {total:,.2f}",
     "negative_part": "{field}不能为负数",
+    "bad_profile": "未知的指标框架“{value}”，可选：{known}",
 }
 
 
@@ -48,6 +49,15 @@ class Brief(BaseModel):
     @classmethod
     def _usage(cls, value: str) -> str:
         return (value or "").strip()[:MAX_USAGE_CHARS]
+
+    @field_validator("profile")
+    @classmethod
+    def _profile(cls, value: str | None) -> str | None:
+        from assistant.checks import PROFILES
+
+        if value and value not in PROFILES:
+            raise PydanticCustomError("brief", MESSAGES["bad_profile"], {"value": value, "known": "、".join(PROFILES)})
+        return value or None
 
     @field_validator("budget")
     @classmethod
