@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import threading
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,7 @@ RRF_K = 60
 CANDIDATES = 50  # per ranker, before fusion
 BROAD_FILTER = 0.25  # a filter keeping this share of rows or more searches HNSW and post-filters
 SUBSET_CACHE = 8  # filters whose vectors stay gathered in memory
+_SUBSET_LOCK = threading.Lock()
 
 MESSAGES = {
     "empty": "查询内容为空，请输入要查找的项目或指标，例如“服务对象满意度”",
@@ -361,12 +363,13 @@ class Retriever:
 
     def _subset(self, filters: Filters, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Rows and contiguous vectors of a filter, kept for the most recent filters."""
-        if filters not in self._subsets:
-            rows = np.flatnonzero(mask)
-            self._subsets[filters] = (rows, np.ascontiguousarray(self.table.vectors[rows]))
-            while len(self._subsets) > SUBSET_CACHE:
-                self._subsets.pop(next(iter(self._subsets)))
-        return self._subsets[filters]
+        with _SUBSET_LOCK:  # the UI searches from several threads
+            if filters not in self._subsets:
+                rows = np.flatnonzero(mask)
+                self._subsets[filters] = (rows, np.ascontiguousarray(self.table.vectors[rows]))
+                while len(self._subsets) > SUBSET_CACHE:
+                    self._subsets.pop(next(iter(self._subsets)))
+            return self._subsets[filters]
 
     def _hit(self, doc_id: str, score: float) -> Hit:
         i = self.table.position[doc_id]
