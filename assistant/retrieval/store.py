@@ -10,7 +10,8 @@
 * Incremental: unchanged corpus files (same sha256) cost a hash; changed ones replace their
   documents; deleted ones are removed. Writes respect the client's max batch size.
 * LangChain: `as_langchain()` gives a langchain-chroma vector store over the same collection
-  (for retriever chains); bulk writes and multi-query search use the chromadb API directly.
+  (for retriever chains); batched writes and the HNSW queries of `Retriever` use the chromadb API
+  directly (ids and distances only; hit details come from the Retriever's in-memory table).
 """
 
 from __future__ import annotations
