@@ -26,27 +26,23 @@ DEFAULT_PLAN = (("3月底", 25.0), ("6月底", 50.0), ("10月底", 75.0), ("12�
 # Which categories a draft fills, per profile: (一级, 二级, rows to aim for, catalogue fallback).
 # Categories without the fallback appear only when similar projects supply a fitting row: the
 # catalogue never invents a target such as an output value for an economic benefit.
+def _layout(cost: tuple[str, str]) -> tuple[tuple[str, str, int, bool], ...]:
+    """The draft layout; the profiles differ only in where the cost category sits."""
+    return (
+        ("产出指标", "数量指标", 3, True),
+        ("产出指标", "质量指标", 2, True),
+        ("产出指标", "时效指标", 2, True),
+        (*cost, 2, True),
+        ("效益指标", "经济效益指标", 1, False),
+        ("效益指标", "社会效益指标", 1, True),
+        ("效益指标", "可持续影响指标", 1, True),
+        ("满意度指标", "服务对象满意度指标", 1, True),
+    )
+
+
 DRAFT_LAYOUT: dict[str, tuple[tuple[str, str, int, bool], ...]] = {
-    "hebei-2025": (
-        ("产出指标", "数量指标", 3, True),
-        ("产出指标", "质量指标", 2, True),
-        ("产出指标", "时效指标", 2, True),
-        ("产出指标", "成本指标", 2, True),
-        ("效益指标", "经济效益指标", 1, False),
-        ("效益指标", "社会效益指标", 1, True),
-        ("效益指标", "可持续影响指标", 1, True),
-        ("满意度指标", "服务对象满意度指标", 1, True),
-    ),
-    "mof-2021": (
-        ("产出指标", "数量指标", 3, True),
-        ("产出指标", "质量指标", 2, True),
-        ("产出指标", "时效指标", 2, True),
-        ("成本指标", "经济成本指标", 2, True),
-        ("效益指标", "经济效益指标", 1, False),
-        ("效益指标", "社会效益指标", 1, True),
-        ("效益指标", "可持续影响指标", 1, True),
-        ("满意度指标", "服务对象满意度指标", 1, True),
-    ),
+    "hebei-2025": _layout(("产出指标", "成本指标")),
+    "mof-2021": _layout(("成本指标", "经济成本指标")),
 }
 COST_LEVEL2 = {"成本指标", "经济成本指标"}
 QUANTITY_LEVEL2 = "数量指标"
