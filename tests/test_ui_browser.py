@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from ui_server import CHROMIUM, chat_index_dir, chat_retriever, launch_chromium, running_app, ui_index_dir  # noqa: F401
 
 pytestmark = pytest.mark.slow
@@ -134,8 +135,17 @@ def test_my_drafts_survive_a_reload(page):
     page.wait_for_function("document.querySelectorAll('#chat .message').length > 0")
     assert _project_name(page) == ""
     page.get_by_text("我的草稿").first.click()
-    page.locator("#drafts input").click()
-    page.get_by_role("option", name=re.compile(PROJECT)).first.click()
+    option = page.get_by_role("option", name=re.compile(PROJECT)).first
+    for _ in range(3):  # the list comes with the load event; 「刷新」 asks again, as a user would
+        page.locator("#drafts input").click()
+        try:
+            option.wait_for(timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            page.get_by_role("button", name="刷新").click()
+            page.wait_for_timeout(1_000)
+    option.click()
     page.get_by_role("button", name="打开").click()
     page.locator("#chat").get_by_text("已打开草稿").wait_for()
     assert _project_name(page) == PROJECT
