@@ -89,7 +89,7 @@ def keep_operator(old_value: str, new_value: str) -> tuple[str, str | None]:
 
 def split_budget(budget: Budget, part: str, amount: float) -> tuple[float, float, float]:
     """New (total, fiscal, other) keeping 预算数 = 财政资金 + 其他资金."""
-    total, fiscal, other = budget.total or 0.0, budget.fiscal or 0.0, budget.other or 0.0
+    fiscal, other = budget.fiscal or 0.0, budget.other or 0.0
     if part == "total":
         other = other if other <= amount else 0.0
         return round(amount, 2), round(amount - other, 2), round(other, 2)

@@ -77,12 +77,6 @@ MESSAGES = {
 
 
 @dataclass
-class _Candidate:
-    indicator: Indicator
-    key: str  # normalised 三级 name, for de-duplication
-
-
-@dataclass
 class DraftContext:
     """What every row builder needs to know about the brief."""
 
