@@ -7,9 +7,9 @@ The original text is never changed here; callers keep it next to the parsed form
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from assistant.model import ParsedValue, ValueKind
+from assistant.vocab import normalise
 
 # Operators as written -> canonical operator.
 _OPERATOR_PREFIXES: list[tuple[str, str]] = [
@@ -46,11 +46,7 @@ _TIME_UNITS = ("个工作日", "工作日", "天", "日", "小时", "个月", "�
 
 def normalise_text(text: str | None) -> str:
     """NFKC (full-width digits and signs), unify whitespace. For matching only."""
-    if not text:
-        return ""
-    out = unicodedata.normalize("NFKC", text)
-    out = out.replace("\u3000", " ")
-    return re.sub(r"\s+", " ", out).strip()
+    return normalise(text, keep_chinese_punctuation=False)
 
 
 def _strip_operator(text: str) -> tuple[str | None, str]:

@@ -6,23 +6,16 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from typing import Any
 
 from assistant.model import Budget, Indicator, PlanItem, ProjectTable, ValueKind
 from assistant.values import format_value, parse_value
+from assistant.vocab import fold, guess_level2
 
 MATCH_THRESHOLD = 0.45
 AMBIGUOUS_MARGIN = 0.05
 
 COST_LEVEL2 = {"成本指标", "经济成本指标"}
-# Guessing the 二级 of an added indicator from its name and value (first match wins).
-LEVEL2_HINTS: tuple[tuple[str, str], ...] = (
-    ("满意", "服务对象满意度指标"), ("及时", "时效指标"), ("时限", "时效指标"), ("完成时间", "时效指标"),
-    ("成本", "成本指标"), ("费用", "成本指标"), ("经费", "成本指标"), ("合格", "质量指标"), ("达标", "质量指标"),
-    ("准确", "质量指标"), ("验收", "质量指标"), ("覆盖", "社会效益指标"), ("知晓", "社会效益指标"),
-    ("产值", "经济效益指标"), ("收入", "经济效益指标"), ("长效", "可持续影响指标"), ("持续", "可持续影响指标"),
-)
 
 
 def num_text(value: float) -> str:
@@ -34,7 +27,7 @@ def num_text(value: float) -> str:
 
 
 def _norm_name(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text or "").lower()
+    text = fold(text).lower()
     return re.sub(r"[\s()（）%‰\"'“”‘’「」]|指标$", "", text)
 
 
@@ -206,20 +199,6 @@ def set_plan_percent(plan: list[PlanItem], label: str, percent: float) -> list[P
             return out
     out.append(PlanItem(label=label, percent=percent))
     return sorted(out, key=lambda p: _month(p.label))
-
-
-def guess_level2(name: str, value: str) -> str:
-    for word, level2 in LEVEL2_HINTS:
-        if word in name:
-            return level2
-    parsed = parse_value(value)
-    if parsed.kind is ValueKind.time:
-        return "时效指标"
-    if parsed.unit in _MONEY_FACTOR:
-        return "成本指标"
-    if parsed.unit == "%":
-        return "质量指标"
-    return "数量指标"
 
 
 def insert_position(rows: list[Indicator], level1: str, level2: str, profile: Any) -> int:

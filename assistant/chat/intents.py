@@ -8,10 +8,11 @@ and what ChatService executes. Amounts are converted to yuan.
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, Field, TypeAdapter
+
+from assistant.vocab import LEVEL2_WORDS, level2_from_words, normalise
 
 # Chinese words the parser looks for (data, not messages: the replies live in service.MESSAGES).
 WORDS = {
@@ -55,14 +56,6 @@ ROW_FIELDS = {
     "描述": "description", "指标描述": "description", "绩效指标描述": "description", "解释": "description",
     "指标解释": "description",
     "名称": "level3", "指标名称": "level3", "名字": "level3",
-}
-# 二级指标 as users say them -> canonical name.
-LEVEL2_WORDS = {
-    "数量": "数量指标", "质量": "质量指标", "时效": "时效指标", "进度": "时效指标", "成本": "成本指标",
-    "经济成本": "经济成本指标", "社会成本": "社会成本指标", "生态环境成本": "生态环境成本指标",
-    "经济效益": "经济效益指标", "社会效益": "社会效益指标", "生态效益": "生态效益指标", "环境效益": "生态效益指标",
-    "可持续影响": "可持续影响指标", "可持续": "可持续影响指标",
-    "满意度": "服务对象满意度指标", "服务对象满意度": "服务对象满意度指标",
 }
 EXPORT_FORMATS = {"word": "docx", "docx": "docx", "doc": "docx", "文档": "docx", "excel": "xlsx", "xlsx": "xlsx",
                   "xls": "xlsx", "表格": "xlsx", "json": "json"}
@@ -163,17 +156,6 @@ ACTION_ADAPTER: TypeAdapter[Action] = TypeAdapter(Action)
 # --- helpers --------------------------------------------------------------------------------
 
 
-# Chinese punctuation stays as typed (it ends up in names and texts); the rest is NFKC-folded.
-_KEEP_AS_TYPED = set("，。：；（）！？、【】《》")
-
-
-def normalise(text: str) -> str:
-    """Full-width digits, letters and signs folded (３００％ -> 300%), Chinese punctuation kept,
-    whitespace squeezed; for parsing."""
-    out = "".join(ch if ch in _KEEP_AS_TYPED else unicodedata.normalize("NFKC", ch) for ch in text or "")
-    return re.sub(r"\s+", " ", out).strip()
-
-
 def _clean(text: str) -> str:
     return text.strip().strip(_QUOTES).strip().rstrip(_END_PUNCT).strip().strip(_QUOTES).strip()
 
@@ -214,14 +196,6 @@ def parse_amount_yuan(text: str) -> float | None:
         return None
     factor = {"亿元": 1e8, "亿": 1e8, "万元": 1e4, "万": 1e4, "千元": 1e3, "元": 1.0}[m.group(2)]
     return round(number * factor, 2)
-
-
-def level2_from_words(text: str) -> str | None:
-    """'时效指标' / '时效' -> '时效指标'; longest word wins ('经济成本' before '成本')."""
-    for word in sorted(LEVEL2_WORDS, key=len, reverse=True):
-        if word in text:
-            return LEVEL2_WORDS[word]
-    return None
 
 
 def plan_label(text: str) -> str | None:

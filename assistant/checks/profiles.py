@@ -10,59 +10,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from assistant.checks.messages import PROFILE_TITLES, UNKNOWN_PROFILE
-from assistant.checks.normalize import fold_category
+from assistant.vocab import (
+    EFFECT_LEVEL2,
+    LEVEL1_ALIASES,
+    LEVEL2_ALIASES,
+    PROFILE_LEVEL2_ALIASES,
+    QUANTITY_LEVEL2,
+    SATISFACTION_LEVEL2,
+    TIME_LEVEL2,
+    fold_category,
+    resolve_category,
+)
 
 DEFAULT_PROFILE = "hebei-2025"
-QUANTITY_LEVEL2 = "数量指标"
-TIME_LEVEL2 = "时效指标"
+__all__ = ["DEFAULT_PROFILE", "PROFILES", "Profile", "QUANTITY_LEVEL2", "TIME_LEVEL2", "canonical_level1",
+           "canonical_level2", "get_profile"]
 
-_EFFECT = ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标")
-_SATISFACTION = ("服务对象满意度指标",)
-
-# Aliases seen in real tables (domain.md §2 and the public corpus), valid in every profile.
-COMMON_LEVEL1_ALIASES = {
-    "项目完成指标": "产出指标",
-    "预期产出指标": "产出指标",
-    "项目产出": "产出指标",
-    "产出值": "产出指标",
-    "产出": "产出指标",
-    "项目效益指标": "效益指标",
-    "效果指标": "效益指标",
-    "项目效果": "效益指标",
-    "效益值": "效益指标",
-    "效益": "效益指标",
-    "满意度": "满意度指标",
-    "满意度值": "满意度指标",
-}
-COMMON_LEVEL2_ALIASES = {
-    "环境效益指标": "生态效益指标",
-    "生态环境效益指标": "生态效益指标",
-    "进度指标": "时效指标",
-    "工期指标": "时效指标",
-    "社会公众或服务对象满意度指标": "服务对象满意度指标",
-    "服务对象或受益者满意度指标": "服务对象满意度指标",
-    "社会公众满意度指标": "服务对象满意度指标",
-    "受益对象满意度指标": "服务对象满意度指标",
-    "满意度指标": "服务对象满意度指标",
-    "满意度": "服务对象满意度指标",
-    "可持续性发展影响指标": "可持续影响指标",
-    "可持续发展影响指标": "可持续影响指标",
-    "可持续影响": "可持续影响指标",
-    "可持续影响值": "可持续影响指标",
-    "产出数量": "数量指标",
-    "产出质量": "质量指标",
-    "产出时效": "时效指标",
-    "数量值": "数量指标",
-    "质量值": "质量指标",
-    "时效值": "时效指标",
-    "经济效益": "经济效益指标",
-    "社会效益": "社会效益指标",
-    "生态效益": "生态效益指标",
-    "经济效益值": "经济效益指标",
-    "社会效益值": "社会效益指标",
-    "生态效益值": "生态效益指标",
-    "社会效益目标": "社会效益指标",
-}
+_EFFECT = EFFECT_LEVEL2
+_SATISFACTION = (SATISFACTION_LEVEL2,)
 
 
 @dataclass(frozen=True)
@@ -106,17 +71,10 @@ class Profile:
         if found is None:
             known = self.level2 if level == 1 else self._parents
             aliases = self.level1_aliases if level == 1 else self.level2_aliases
-            found = _resolve(fold_category(text), known, aliases)
+            found = resolve_category(text, known, aliases)
             if len(self._memo) < 4096:
                 self._memo[(level, text)] = found
         return found
-
-
-def _resolve(key: str, known: dict[str, object], aliases: dict[str, str]) -> tuple[str | None, bool]:
-    if key in known:
-        return key, False
-    target = aliases.get(key)
-    return (target, True) if target in known else (None, False)
 
 
 PROFILES: dict[str, Profile] = {
@@ -132,8 +90,8 @@ PROFILES: dict[str, Profile] = {
             "效益指标": (_EFFECT,),
             "满意度指标": (_SATISFACTION,),
         },
-        level1_aliases=COMMON_LEVEL1_ALIASES,
-        level2_aliases={**COMMON_LEVEL2_ALIASES, "产出成本": "成本指标", "成本值": "成本指标", "经济成本指标": "成本指标"},
+        level1_aliases=LEVEL1_ALIASES,
+        level2_aliases={**LEVEL2_ALIASES, **PROFILE_LEVEL2_ALIASES["hebei-2025"]},
     ),
     "mof-2021": Profile(
         name="mof-2021",
@@ -149,8 +107,8 @@ PROFILES: dict[str, Profile] = {
             "效益指标": (_EFFECT,),
             "满意度指标": (_SATISFACTION,),
         },
-        level1_aliases=COMMON_LEVEL1_ALIASES,
-        level2_aliases={**COMMON_LEVEL2_ALIASES, "产出成本": "经济成本指标", "成本值": "经济成本指标", "成本指标": "经济成本指标"},
+        level1_aliases=LEVEL1_ALIASES,
+        level2_aliases={**LEVEL2_ALIASES, **PROFILE_LEVEL2_ALIASES["mof-2021"]},
     ),
 }
 
