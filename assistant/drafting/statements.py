@@ -1,0 +1,660 @@
+"""Every measurable thing a brief states, read out of its free text: quantities with their own
+subject and unit, coverage (为12个村), targets (验收合格率达到100%), service levels (2小时内响应),
+deadlines (8月底前完工), money standards (每人每年补助600元), caps, budget components and
+outcome targets (带动销售额3000万元).
+
+    read_statements("为12个村购置垃圾转运车5辆、分类垃圾桶800个，8月底前完成", year=2026)
+    -> [Statement(kind='scope', name='覆盖村数', number=12, unit='个'),
+        Statement(kind='quantity', name='购置垃圾转运车数量', number=5, unit='辆'),
+        Statement(kind='quantity', name='购置分类垃圾桶数量', number=800, unit='个'),
+        Statement(kind='deadline', name='项目完成时间', month=8)]
+
+No I/O, no model: regular expressions over the normalised text (full-width digits folded,
+Chinese numerals that count something made Arabic). Each matched span is consumed, so a number
+becomes one statement only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.vocab import arabic_numerals, normalise
+
+# --- vocabulary ----------------------------------------------------------------------------------
+
+# Measure words after a number that make it an output count (longest first: 人次 before 人).
+COUNT_UNITS = (
+    "个工作日", "平方米", "立方米", "人次", "户次", "剂次", "批次", "场次", "架次", "车次", "课时", "学时", "小时",
+    "公里", "千米", "公顷", "公斤", "千克", "万字", "个月",
+    "人", "名", "户", "家", "个", "座", "所", "处", "条", "台", "套", "辆", "艘", "架", "盏", "件", "册", "本", "份",
+    "部", "幅", "张", "篇", "期", "班", "场", "次", "项", "批", "轮", "届", "支", "块", "棵", "株", "头", "只", "箱",
+    "袋", "桶", "剂", "宗", "例", "间", "栋", "天", "日", "周", "亩", "吨", "米", "字", "种", "类", "门", "节", "组",
+    "队", "顶", "把", "根", "片", "口", "眼", "盘",
+)
+_UNIT_RE = "|".join(COUNT_UNITS)
+NUM = r"\d+(?:\.\d+)?"
+MONEY_UNITS = {"亿元": 1e8, "亿": 1e8, "万元": 1e4, "万": 1e4, "千元": 1e3, "元": 1.0}
+_MONEY_RE = r"(?:亿元|万元|千元|亿(?![\u4e00-\u9fff])|万(?![\u4e00-\u9fff])|元)"
+
+# Places: a count of these is the project's coverage unless the clause works on them (改造3个小区).
+PLACE_NOUNS = (
+    "行政村", "社区", "乡镇", "街道", "村", "镇", "乡", "学校", "中小学", "幼儿园", "医院", "卫生院", "卫生室",
+    "园区", "小区", "企业", "合作社", "站点", "服务中心", "便民服务中心", "网点", "景区", "单位", "所", "站", "中心",
+)
+# People a count may be of (1200名…老人 -> 老人).
+GROUP_NOUNS = (
+    "老年人", "老人", "儿童", "学生", "幼儿", "残疾人", "农户", "群众", "居民", "职工", "患者", "妇女", "青年", "学员",
+    "士兵", "人才", "企业", "家庭", "对象", "人员",
+)
+# Verbs an output quantity is made by (the row name keeps them: 购置垃圾转运车数量).
+OUTPUT_VERBS = (
+    "购置", "采购", "购买", "配备", "配发", "配置", "更换", "增设", "新增", "新建", "建设", "建成", "改造", "维修", "修缮",
+    "安装", "铺设", "硬化", "培训", "举办", "开展", "组织", "召开", "印制", "印发", "发放", "制作", "编制", "编印",
+    "研究", "抽检", "检测", "监测", "服务", "慰问", "救助", "补贴", "补助", "资助", "接种", "筛查", "体检", "演出",
+    "放映", "引进", "奖补", "奖励", "扶持", "代缴", "落实", "实施", "选聘", "招聘", "聘用", "巡检", "巡查", "考核",
+    "检查", "调查", "采集", "清运", "处理", "种植", "推广", "培育", "宣传", "投放", "张贴", "播放", "出版", "印刷",
+    "整治", "治理", "修复", "绿化", "植树", "储备", "入库", "调解", "化解", "接访", "走访", "排查", "普查", "核查",
+    "执法", "督查", "保洁", "清扫", "运维", "维护", "建立", "打造", "创建", "认定", "申报", "回访", "上门",
+    "涉及", "惠及", "受益", "覆盖", "服务", "帮扶", "走访",
+)
+# Words before a number that say how it is bounded.
+AT_LEAST = ("不少于", "不低于", "至少", "超过", "多于", "达到", "达", "突破", "力争", "争取")
+AT_MOST = ("不超过", "不高于", "最多", "控制在", "以内", "之内", "以下", "低于", "最高")
+# Fillers before a subject (计划采购… -> 采购…).
+_LEAD_FILLERS = re.compile(
+    r"^(?:主要内容|具体包括|包括|其中|计划|预计|预期|拟|全年|年内|共|累计|一共|总共|合计|大概|大约|约|左右|"
+    r"其中|并|且|还|要|需要|需|须|将|另|再|同时|以及|和|及|为|对|向|给|在|于|由|按|按照|要求|确保|力争|争取|"
+    r"全县|全区|全市|本县|县级|县|区|市|我们|我局|本局|局里|每年|每季度|每月|今年|明年|当年|完成|实现|不少于|不低于|至少|达到|"
+    r"[:：、,，\s])+"
+)
+_TAIL_FILLERS = re.compile(r"(?:约|共|达|为|不少于|不低于|至少|以上|超过|左右|大概|大约|计|合计|总计|的|有)+$")
+# Suffix of a row name by unit: 购置垃圾转运车 + 辆 -> 购置垃圾转运车数量.
+NAME_SUFFIX = {
+    "人": "人数", "名": "人数", "人次": "人次", "户": "户数", "户次": "户次", "场": "场次", "场次": "场次",
+    "期": "期数", "班": "期数", "次": "次数", "批次": "批次", "批": "批次", "天": "天数", "日": "天数", "小时": "时长",
+    "课时": "课时数", "学时": "学时数", "亩": "面积", "公顷": "面积", "平方米": "面积", "公里": "长度", "千米": "长度",
+    "米": "长度", "吨": "数量", "万字": "字数", "字": "字数", "剂次": "剂次", "个月": "时长", "项": "数量",
+    "篇": "篇数", "家": "数量",
+}
+_NAME_ENDINGS = ("数量", "人数", "人次", "户数", "场次", "期数", "次数", "批次", "天数", "面积", "长度", "字数",
+                 "时长", "课时数", "件数", "数")
+
+# Outcomes: money or counts the project brings about (带动销售额…, 带动就业…人).
+OUTCOME_CUES = ("带动", "拉动", "吸引", "吸纳", "实现", "新增", "增收", "促成", "创造", "撬动", "推荐就业", "实现就业",
+                "培训后", "结业后", "预计带来", "户均增收", "人均增收", "开网店", "创业", "就业", "销售额", "产值",
+                "营业收入", "税收", "亩产", "单产", "产量", "游客", "观众", "客流", "交易额", "成交额", "签约")
+ECONOMIC_OUTCOME = ("销售额", "产值", "收入", "增收", "税收", "投资", "交易额", "成交额", "利润", "亩产", "单产", "产量",
+                    "营业额", "签约")
+# Verbs of a deadline clause, and the name of the row they give.
+DEADLINE_EVENTS = (
+    ("完工", "工程完工"), ("竣工", "工程竣工"), ("交付", "交付使用"), ("投入使用", "投入使用"), ("上线", "系统上线"),
+    ("入库", "采购入库"), ("到货", "设备到货"), ("兑付", "资金兑付"), ("发放", "发放"), ("拨付", "资金拨付"),
+    ("代缴", "代缴"), ("缴纳", "缴纳"), ("到位", "到位"), ("出版", "出版"), ("举办", "活动举办"), ("开幕", "活动举办"),
+    ("开展", "开展"), ("打完", "接种完成"), ("接种", "接种完成"), ("办完", "完成"), ("弄完", "完成"), ("做完", "完成"),
+    ("完成", "完成"), ("结束", "完成"), ("形成", "形成"), ("验收", "验收"), ("采购", "采购"), ("开工", "开工"),
+    ("启动", "启动"), ("提交", "提交"), ("报送", "报送"), ("公示", "公示"), ("核查", "核查"), ("摸底", "摸底"),
+)
+_RATE_NAME = r"[\u4e00-\u9fffA-Za-z]{1,18}?(?:率|度|比例|占比)"
+_RATE_OPS = r"(?:要|需|须|应|必须|务必|力争|争取|确保|将)?(?:达到|不低于|不少于|不高于|不超过|控制在|保持在|保持|稳定在|在|为|达|是|≥|≤|>=|<=|>|<|=)?"
+_PERIOD = r"(年|月|季度|季|学期|次|周|天|日)"
+
+
+@dataclass
+class Statement:
+    """One measurable statement of a brief."""
+
+    kind: str  # quantity | scope | rate | service | deadline | standard | cap | component | outcome | check
+    text: str  # the fragment as written (normalised)
+    name: str  # a row name for it
+    number: float | None = None
+    unit: str | None = None  # the row's unit: 辆, %, 小时, 万元, 元/人·年
+    operator: str = "≥"
+    month: int | None = None
+    when: str = ""  # a deadline as written for the value: 8月中旬, 10月底
+    per: str = ""  # standard: per what (人, 户, 亩, 场, 小时)
+    period: str = ""  # standard: per period (年, 月, 季度)
+    value_text: str = ""  # a checkable qualitative value: 通过专家评审, 无
+    level2: str = ""  # the category it belongs to
+    verb: str = ""
+    subject: str = ""  # the object counted (垃圾转运车) or the rate's name
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def yuan(self) -> float | None:
+        """Money statements: the amount in yuan."""
+        if self.number is None or not self.unit:
+            return None
+        base = self.unit.split("/")[0]
+        return self.number * MONEY_UNITS[base] if base in MONEY_UNITS else None
+
+
+# --- text preparation ------------------------------------------------------------------------------
+
+
+def prepare(text: str) -> str:
+    """The brief as the extractors read it: normalised, Chinese numerals made Arabic, thousands
+    separators dropped; Chinese punctuation kept."""
+    out = arabic_numerals(normalise(text))
+    out = re.sub(r"(?<=\d),(?=\d{3}\b)", "", out)
+    return out.replace("（", "(").replace("）", ")")
+
+
+def clauses(text: str) -> list[str]:
+    """Sentences split into clauses at ，；。 (lists with 、 stay together)."""
+    parts = re.split(r"[。；;！!？?\n]|[，,](?![^(]*\))", text)
+    return [p.strip() for p in parts if p and p.strip()]
+
+
+def _consume(clause: str, match: re.Match[str]) -> str:
+    """The clause with a matched span blanked out (kept as a separator)."""
+    return clause[: match.start()] + "｜" + clause[match.end():]
+
+
+# --- the extractors ------------------------------------------------------------------------------------
+
+_BUDGET_WORDS = re.compile(r"预算|总投资|资金来源|财政|自筹|配套|赞助|上级补助|拨款|经费总额|费用总额|运维费用|总共|合计|总计|共需")
+_STANDARD = re.compile(
+    rf"(?P<lead>[^｜,，]*?)(?:按|按照|标准为|标准)?(?:平均)?每(?P<per>人|户|生|名|亩|场|剂|批次|批|小时|家|个|村|次|吨|套|台|辆|所|期|天|月|平方米|公里)"
+    rf"(?:每(?P<period>年|月|季度|季|学期|天|次))?(?P<what>[\u4e00-\u9fff]{{0,14}}?)"
+    rf"(?:不超过|不高于|最高|为|按|约|达)?(?P<num>{NUM})(?P<unit>{_MONEY_RE})(?P<tail>[\u4e00-\u9fff]{{0,4}})"
+)
+_STANDARD_AFTER = re.compile(  # 服务单价每小时35元 / 补助标准为每人每年600元 (the lead word names it)
+    rf"(?P<lead>[\u4e00-\u9fff]{{0,8}}?(?:单价|标准|费用|补助|补贴|检验费|服务费))(?:为|按)?每(?P<per>人|户|生|名|亩|场|剂|批次|小时|家|个|次|吨|套|台|辆)"
+    rf"(?:每(?P<period>年|月|季度|季|学期))?(?P<num>{NUM})(?P<unit>{_MONEY_RE})"
+)
+_PERSON_AMOUNT = re.compile(  # 博士5名，每人10万元 (a standard right after a count)
+    rf"每(?P<per>人|户|名|家)(?P<what>[\u4e00-\u9fff]{{0,8}}?)(?P<num>{NUM})(?P<unit>{_MONEY_RE})"
+)
+_CAP = re.compile(rf"(?P<lead>[\u4e00-\u9fff]{{0,10}}?)(?:最高|最多|上限为?)(?:不超过|不高于)?(?P<num>{NUM})(?P<unit>{_MONEY_RE})")
+_PERCENT_STANDARD = re.compile(rf"按(?:照)?(?P<base>[\u4e00-\u9fff]{{2,12}}?)的(?P<num>{NUM})%(?:予以|给予)?(?P<verb>[\u4e00-\u9fff]{{0,4}})")
+_THRESHOLD = re.compile(rf"(?P<lead>[\u4e00-\u9fff]{{2,12}}?)(?P<num>{NUM})(?P<unit>{_MONEY_RE})(?:及)?以上(?=的|且|,|，|｜|$)")
+_MONEY_AMOUNT = re.compile(rf"(?P<lead>[\u4e00-\u9fff]{{0,12}}?)(?P<op>不少于|不低于|超过|达到|达)?(?P<num>{NUM})(?P<unit>{_MONEY_RE})(?P<tail>以上)?")
+_RATE = re.compile(
+    rf"(?P<name>{_RATE_NAME}){_RATE_OPS}(?P<num>{NUM})\s*(?:%|％)(?P<tail>以上|及以上|以内|以下|之内)?"
+)
+_SERVICE_TIME = re.compile(
+    rf"(?P<lead>[\u4e00-\u9fff]{{0,10}}?)(?:在|须在|应在|于)?(?P<base>抽样后|接报后|受理后|收到后|报修后|发现后)?(?P<num>{NUM})(?P<unit>个工作日|工作日|小时|分钟|天|日)(?:内|以内|之内)(?P<verb>[\u4e00-\u9fff]{{1,8}})"
+)
+_SERVICE_TIME_NAMED = re.compile(
+    rf"(?P<name>[\u4e00-\u9fff]{{2,12}}(?:时间|时限|时长|周期))(?:不超过|不多于|控制在|在|≤|<=)?(?P<num>{NUM})(?P<unit>个工作日|工作日|小时|分钟|天|日)(?:以内|之内|内)?"
+)
+_MONTH = r"(?P<month>1[0-2]|[1-9])月(?P<part>底|末|中旬|上旬|下旬|份|\d{1,2}日|初)?"
+_DEADLINE = re.compile(
+    rf"(?P<lead>[\u4e00-\u9fff\d]{{0,12}}?)(?:在)?{_MONTH}(?P<before>前|之前|以前|底前)?(?P<rest>(?:(?!第)[\u4e00-\u9fff]){{0,14}})"
+)
+_YEAR_END = re.compile(r"(?P<lead>[\u4e00-\u9fff]{0,10}?)(?:年底前|年底|年内|年末前|当年内|年度内|本年度内)(?P<rest>[\u4e00-\u9fff]{0,14})")
+_HALF = re.compile(r"(?P<lead>[\u4e00-\u9fff]{0,10}?)(?P<when>上半年|一季度|第一季度|二季度|第二季度|三季度|第三季度|汛期前|汛前)(?P<rest>[\u4e00-\u9fff]{0,14})")
+_HALF_MONTH = {"上半年": 6, "一季度": 3, "第一季度": 3, "二季度": 6, "第二季度": 6, "三季度": 9, "第三季度": 9, "汛期前": 5, "汛前": 5}
+_CHECKS = (
+    (re.compile(r"(?P<lead>[\u4e00-\u9fff]{0,10}?)(?:须|要|应|均|全部|都)*通过(?P<what>[\u4e00-\u9fff]{0,8}?(?:验收|评审|审核|测评|审查|考核|认证|鉴定))"), "pass"),
+    (re.compile(r"完成(?P<lead>)(?P<what>[\u4e00-\u9fff]{0,6}?(?:评审验收|竣工验收|验收|评审|审查|测评))"), "pass"),
+    (re.compile(r"(?:活动期间|施工期间|实施过程中|全年|期间)?(?:无|不发生|杜绝|零)(?P<what>[\u4e00-\u9fff]{0,8}?(?:事故|事件|案件|投诉))"), "none"),
+    (re.compile(r"(?P<what>账物相符|账实相符|应保尽保|应发尽发|日产日清|全覆盖|足额发放)"), "fact"),
+)
+_QUANTITY = re.compile(
+    rf"(?P<op>不少于|不低于|至少|超过|多于|达到|约|共|计|大概|大约|近|逾)?(?P<num>{NUM})(?P<wan>万)?(?P<unit>{_UNIT_RE})(?P<tail>以上|左右|次以上)?"
+)
+
+
+def read_statements(text: str, year: int | None = None) -> list[Statement]:
+    """Every statement of the brief, in the order written, without repeats."""
+    found: list[Statement] = []
+    for clause in clauses(prepare(text)):
+        rest = clause
+        for extractor in (_standards, _rates, _service_times, _checks, _deadlines, _money, _quantities):
+            statements, rest = extractor(rest, found)
+            found.extend(statements)
+    return _dedupe(found)
+
+
+def _dedupe(found: list[Statement]) -> list[Statement]:
+    out: list[Statement] = []
+    for s in found:
+        key = (s.kind, s.name, s.number, s.unit, s.month)
+        if all((o.kind, o.name, o.number, o.unit, o.month) != key for o in out):
+            out.append(s)
+    return out
+
+
+def _clean_lead(text: str) -> str:
+    text = text.split("｜")[-1]
+    text = re.sub(r"^.*?(?:用于|主要用于|包括|其中)", "", text) if re.search(r"用于|包括|其中", text) else text
+    text = _LEAD_FILLERS.sub("", text)
+    return _TAIL_FILLERS.sub("", text).strip("、,，:：()“”\"' ")
+
+
+# standards, caps, percent standards, thresholds ----------------------------------------------------
+
+
+def _standards(clause: str, found: list[Statement]) -> tuple[list[Statement], str]:
+    out: list[Statement] = []
+    for pattern in (_STANDARD_AFTER, _STANDARD, _PERSON_AMOUNT):
+        while (m := pattern.search(clause)) is not None:
+            per, period = m.group("per"), (m.groupdict().get("period") or "")
+            per = {"生": "人", "名": "人"}.get(per, per)
+            lead = _clean_lead(m.groupdict().get("lead") or "")
+            what = (m.groupdict().get("what") or "").strip()
+            label = _standard_label(lead, what, per)
+            unit = f"{_money_unit(m.group('unit'))}/{per}" + (f"·{_period(period)}" if period else "")
+            out.append(Statement("standard", m.group(0).strip("｜,， "), label, float(m.group("num")), unit, "=",
+                                 per=per, period=_period(period), level2="成本指标", subject=what or lead))
+            clause = _consume(clause, m)
+    while (m := _CAP.search(clause)) is not None:
+        lead = _clean_lead(m.group("lead")) or "单个对象"
+        name = f"{lead}补助上限" if not lead.endswith(("上限", "标准")) else lead
+        out.append(Statement("cap", m.group(0), name, float(m.group("num")), _money_unit(m.group("unit")), "≤",
+                             level2="成本指标", subject=lead))
+        clause = _consume(clause, m)
+    while (m := _PERCENT_STANDARD.search(clause)) is not None:
+        verb = m.group("verb") or "补助"
+        out.append(Statement("percent_standard", m.group(0), f"{verb}比例", float(m.group("num")), "%", "≤",
+                             level2="成本指标", subject=m.group("base"), verb=verb))
+        clause = _consume(clause, m)
+    while (m := _THRESHOLD.search(clause)) is not None:
+        lead = _clean_lead(re.split(r"[且的和、及]", m.group("lead"))[-1])
+        if not lead or _BUDGET_WORDS.search(lead) or any(cue in m.group("lead") for cue in ("带动", "拉动", "撬动")):
+            break
+        out.append(Statement("threshold", m.group(0), f"{lead}额" if not lead.endswith("额") else lead,
+                             float(m.group("num")), _money_unit(m.group("unit")), "≥", level2="质量指标", subject=lead))
+        clause = _consume(clause, m)
+    return out, clause
+
+
+def _standard_label(lead: str, what: str, per: str) -> str:
+    per_word = {"人": "人均", "户": "户均", "亩": "亩均", "场": "每场", "小时": "每小时", "剂": "每剂", "批次": "每批次"}.get(per, f"每{per}")
+    noun = what or lead
+    noun = re.sub(r"^(?:发放|给予|按|为|平均|一次性)+", "", noun)
+    noun = re.sub(r"(?:标准|费用)$", "", noun)
+    if not noun or noun in ("补助", "补贴"):
+        noun = noun or "补助"
+    if per == "人" and noun.startswith("人"):
+        noun = noun[1:]
+    return f"{per_word}{noun}标准" if len(noun) <= 10 else f"{per_word}支出标准"
+
+
+def _money_unit(unit: str) -> str:
+    return {"万": "万元", "亿": "亿元"}.get(unit, unit)
+
+
+def _period(period: str) -> str:
+    return {"季": "季度"}.get(period, period)
+
+
+# rates, service times --------------------------------------------------------------------------------
+
+
+def _rates(clause: str, found: list[Statement]) -> tuple[list[Statement], str]:
+    out: list[Statement] = []
+    while (m := _RATE.search(clause)) is not None:
+        name = _rate_name(m.group("name"))
+        written = m.group(0)
+        tail = m.group("tail") or ""
+        op = "≤" if tail in ("以内", "以下", "之内") or re.search(r"不高于|不超过|控制在|≤|<=", written) else "≥"
+        if op == "≥" and float(m.group("num")) == 100:
+            op = "="
+        if name:
+            kind = "service" if re.search(r"可用|运行|在线|响应|完好", name) else "rate"
+            out.append(Statement(kind, written, name, float(m.group("num")), "%", op, subject=name))
+        clause = _consume(clause, m)
+    return out, clause
+
+
+def _rate_name(raw: str) -> str:
+    name = re.sub(r"^(?:要求|确保|力争|保证|并|且|使|让|做到|实现|达到|其中|全年|年度)+", "", raw)
+    name = _LEAD_FILLERS.sub("", name)
+    name = re.sub(r"^(?:要求|确保|力争|保证|并|且|使|让|做到|实现|达到|其中)+", "", name)
+    return name if len(name) >= 2 else ""
+
+
+def _service_times(clause: str, found: list[Statement]) -> tuple[list[Statement], str]:
+    out: list[Statement] = []
+    while (m := _SERVICE_TIME_NAMED.search(clause)) is not None:
+        unit = "个工作日" if m.group("unit") == "工作日" else m.group("unit")
+        out.append(Statement("service", m.group(0), _LEAD_FILLERS.sub("", m.group("name")), float(m.group("num")), unit,
+                             "≤", level2="时效指标"))
+        clause = _consume(clause, m)
+    while (m := _SERVICE_TIME.search(clause)) is not None:
+        verb = re.sub(r"(?:完毕|处理完|到位|并.*)$", "", m.group("verb"))[:6] or "响应"
+        lead = re.sub(r"^(?:出|发生|遇到|如有|一旦)+", "", _clean_lead(m.group("lead")))
+        subject = lead if lead and not re.search(r"\d", lead) else ""
+        if not subject and out and out[-1].subject:
+            subject = out[-1].subject  # 「故障2小时内响应、24小时内修复」
+        name = f"{subject}{verb}时限" if subject and len(subject) <= 8 else f"{verb}时限"
+        unit = "个工作日" if m.group("unit") == "工作日" else m.group("unit")
+        out.append(Statement("service", m.group(0), name, float(m.group("num")), unit, "≤", level2="时效指标",
+                             verb=verb, subject=subject))
+        clause = _consume(clause, m)
+    return out, clause
+
+
+# deadlines ---------------------------------------------------------------------------------------------
+
+
+def _deadlines(clause: str, found: list[Statement]) -> tuple[list[Statement], str]:
+    out: list[Statement] = []
+    while (m := _DEADLINE.search(clause)) is not None:
+        month = int(m.group("month"))
+        part = m.group("part") or ""
+        if not part and not m.group("before") and not re.match(r"[\u4e00-\u9fff]", m.group("rest") or ""):
+            clause = _consume(clause, m)  # a bare 「5月」 without an event: not a deadline
+            continue
+        when = f"{month}月{_part(part)}"
+        event, subject = _event(m.group("lead"), m.group("rest"), found + out)
+        out.append(Statement("deadline", m.group(0), _deadline_name(event, subject), month=month, when=when,
+                             level2="时效指标", verb=event, subject=subject))
+        clause = _consume(clause, m)
+    for pattern, fixed in ((_HALF, None), (_YEAR_END, 12)):
+        while (m := pattern.search(clause)) is not None:
+            when_word = m.groupdict().get("when")
+            month = fixed or _HALF_MONTH[when_word]
+            if any(s.kind == "deadline" and s.month == month for s in out):
+                clause = _consume(clause, m)
+                continue
+            event, subject = _event(m.group("lead"), m.group("rest"), found + out)
+            out.append(Statement("deadline", m.group(0), _deadline_name(event, subject), month=month,
+                                 when=f"{month}月底", level2="时效指标", verb=event, subject=subject))
+            clause = _consume(clause, m)
+    return out, clause
+
+
+def _part(part: str) -> str:
+    if part in ("", "份", "末"):
+        return "底"
+    return part
+
+
+def _event(lead: str, rest: str, earlier: list[Statement]) -> tuple[str, str]:
+    """(the event word, what it is about) of a deadline clause: 「7月底前完成面积核查」 -> ('完成', '面积核查');
+    a clause without one (「春季学期4月底前」) takes the event of the statement before (分两批发放)."""
+    text = f"{lead}｜{rest}"
+    for word, event in DEADLINE_EVENTS:
+        if word in text:
+            before, _, after = text.partition(word)
+            obj = _clean_lead(after.split("｜")[0]) if after and word in ("完成", "开展", "举办", "形成") else ""
+            obj = obj if len(obj) >= 2 else ""
+            obj = re.sub(r"^(?:全部|所有|各项|全年|都|所有的)", "", obj)
+            obj = re.sub(r"(?:任务|工作|全部场次|场次)$", "", obj)
+            subject = _clean_lead(before.split("｜")[0]) if not obj else obj
+            subject = re.sub(r"(?:全部|都|均|要|须|前)$", "", subject)
+            return event, subject[:10]
+    lead_noun = _clean_lead(lead)
+    for s in reversed(earlier[-3:]):
+        for word, event in DEADLINE_EVENTS:
+            if s.verb == word or (s.kind == "deadline" and s.verb == event):
+                return event, lead_noun
+    return "完成", lead_noun
+
+
+def _deadline_name(event: str, subject: str) -> str:
+    subject = re.sub(r"^\d+", "", subject)
+    if subject and not re.search(r"\d", subject):
+        if event in ("完成", "形成", "开展"):
+            return f"{subject}完成时间" if event != "形成" else f"{subject}形成时间"
+        return f"{subject}{event.removeprefix(subject[-2:])}时间"
+    return {"完成": "项目完成时间", "活动举办": "活动举办时间"}.get(event, f"{event}时间")
+
+
+# qualitative checks ---------------------------------------------------------------------------------------
+
+
+def _checks(clause: str, found: list[Statement]) -> tuple[list[Statement], str]:
+    out: list[Statement] = []
+    for pattern, kind in _CHECKS:
+        while (m := pattern.search(clause)) is not None:
+            what = m.group("what")
+            if kind == "pass":
+                lead = _clean_lead(m.groupdict().get("lead") or "")
+                name = f"{lead or '项目'}{what}情况" if len(lead) <= 8 else f"{what}情况"
+                out.append(Statement("check", m.group(0), name, value_text=f"通过{what}", level2="质量指标",
+                                     subject=lead))
+            elif kind == "none":
+                name = f"{what}发生数" if not what.endswith("数") else what
+                out.append(Statement("check", m.group(0), name, 0, "起", "=", level2="质量指标", subject=what))
+            else:
+                out.append(Statement("check", m.group(0), f"{what}情况", value_text=what, level2="质量指标", subject=what))
+            clause = _consume(clause, m)
+    return out, clause
+
+
+# money: budget parts are left to the brief; components and outcomes become rows -------------------
+
+
+def _money(clause: str, found: list[Statement]) -> tuple[list[Statement], str]:
+    out: list[Statement] = []
+    while (m := _MONEY_AMOUNT.search(clause)) is not None:
+        lead = m.group("lead")
+        whole_lead = clause[: m.start()] + lead
+        unit = _money_unit(m.group("unit"))
+        if any(cue in whole_lead for cue in OUTCOME_CUES) and not _BUDGET_WORDS.search(lead):
+            subject = _outcome_subject(lead)
+            out.append(Statement("outcome", m.group(0), subject, float(m.group("num")), unit, "≥",
+                                 level2="经济效益指标", subject=subject))
+        elif lead and not _BUDGET_WORDS.search(whole_lead[-8:]) and re.search(r"费|补助|补贴|支出|购置|租赁|劳务|工资|奖励|资金$", lead):
+            name = _clean_lead(lead)
+            if name:
+                out.append(Statement("component", m.group(0), f"{name}支出" if not name.endswith("支出") else name,
+                                     float(m.group("num")), unit, "≤", level2="成本指标", subject=name))
+        clause = _consume(clause, m)
+    return out, clause
+
+
+def _outcome_subject(lead: str) -> str:
+    name = _clean_lead(lead)
+    name = re.sub(r"^(?:带动|拉动|撬动|实现|新增|促成|创造|预计带来)+", "带动" if lead.startswith(("带动", "拉动")) else "", name)
+    return name or "带动经济效益"
+
+
+# quantities and coverage --------------------------------------------------------------------------------
+
+
+_FREQUENCY = re.compile(
+    rf"每(?P<every>月|季度|季|周|年|天|半年)(?P<verb>[\u4e00-\u9fff]{{1,6}}?)(?P<num>{NUM})次(?:[,，、]?全年(?:共)?(?P<verb2>[\u4e00-\u9fff]{{0,6}}?)(?P<total>{NUM})次)?"
+)
+_TIMES_PER = {"月": 12, "季度": 4, "季": 4, "周": 52, "年": 1, "天": 365, "半年": 2}
+_DURATION = re.compile(
+    rf"(?P<name>[\u4e00-\u9fff]{{0,10}}?(?:服务期|服务年限|期限|使用年限|使用寿命|质保期|保修期|合同期))(?:不少于|不低于|不短于|为|达到|满)?(?P<num>{NUM})(?P<unit>年|个月)"
+)
+
+
+def _quantities(clause: str, found: list[Statement]) -> tuple[list[Statement], str]:
+    out: list[Statement] = []
+    while (m := _FREQUENCY.search(clause)) is not None:
+        verb = _LEAD_FILLERS.sub("", m.group("verb")) or "开展"
+        total = float(m.group("total")) if m.group("total") else float(m.group("num")) * _TIMES_PER[m.group("every")]
+        out.append(Statement("quantity", m.group(0), f"{verb}次数", total, "次", "≥", level2="数量指标", verb=verb,
+                             subject=verb))
+        clause = _consume(clause, m)
+    while (m := _DURATION.search(clause)) is not None:
+        name = _clean_lead(m.group("name"))
+        out.append(Statement("quantity", m.group(0), name, float(m.group("num")), m.group("unit"), "≥",
+                             level2="可持续影响指标", subject=name))
+        clause = _consume(clause, m)
+    known = found + out
+    pos = 0
+    while (m := _QUANTITY.search(clause, pos)) is not None:
+        pos = m.end()
+        before, after = clause[: m.start()], clause[m.end():]
+        number = float(m.group("num"))
+        unit = ("万" if m.group("wan") else "") + m.group("unit")
+        if _not_a_count(before, after, unit, number):
+            continue
+        following = _following_noun(after)
+        if number == 1 and unit in ("批", "次", "个", "期") and not following:
+            continue  # 「补一批」「做一次」: a manner of speaking, not a target
+        if any(k.number == number and k.unit == unit for k in known):
+            continue  # the same figure said again (「两期都办完」)
+        op = "≤" if re.search(r"(?:不超过|最多|以内)$", before) else "≥"
+        segment = re.split(r"[、｜]", before)[-1]
+        verb, noun = _verb_and_noun(segment)
+        list_item = bool(re.search(r"、[^、｜]*$", before))
+        if not verb:
+            verb = (_works_verb(after) or (_inherited_verb(known, unit) if list_item or not noun else "")
+                    or _parallel_verb(found + out[:-0 or None], unit))
+        text = clause[m.start() - len(segment): m.end() + len(following)].strip("｜,， ")
+        if following and following.endswith(PLACE_NOUNS):
+            if not _works_on(segment, after):
+                out.append(Statement("scope", text, f"覆盖{_place(following)}数", number, unit, op, level2="数量指标",
+                                     subject=following, verb=verb))
+                known.append(out[-1])
+                continue
+        group = _group_in(after) if unit in ("人", "名", "户", "人次") and not following else ""
+        if group and "服务" in after[:40]:
+            verb = "服务"
+        if segment.endswith("分") and unit in ("批", "期", "次"):
+            noun = ""  # 「分两批发放」
+            verb = next((v for v in OUTPUT_VERBS if after.startswith(v)), verb)
+        elif segment.lstrip().startswith("每") and re.search(r"\d", segment):
+            noun = ""  # 「每人打两剂共4200剂次」: the count is of the doses, named by the project
+        subject = following or noun or group
+        outcome = _is_outcome(before, subject + after[:8])
+        if outcome:
+            verb = ""
+            if unit in ("人", "名") and not following:
+                phrase = re.match(r"[\u4e00-\u9fff]{2,10}", after)
+                subject = phrase.group(0) if phrase else subject
+        subject = _shorten(subject)
+        name_subject = f"{verb}{subject}" if verb and not subject.startswith(verb) else subject
+        kind = "outcome" if outcome or re.search(r"亩产|单产|产量", subject) else "quantity"
+        level2 = ("经济效益指标" if re.search(r"亩产|单产|产量|销售|产值", subject) else "社会效益指标") if kind == "outcome" else "数量指标"
+        out.append(Statement(kind, text, _quantity_name(name_subject, unit), number, unit, op, level2=level2,
+                             subject=subject, verb=verb))
+        known.append(out[-1])
+    return out, clause
+
+
+def _verb_and_noun(segment: str) -> tuple[str, str]:
+    """(governing verb, counted noun) of the words before a number: 「计划采购冲锋舟」 -> ('采购', '冲锋舟');
+    a verb only counts at the start (「便携式执法记录仪」 has no verb, 执法 is part of the noun)."""
+    text = _clean_lead(segment)
+    for verb in sorted(OUTPUT_VERBS, key=len, reverse=True):
+        pos = text.find(verb)
+        if pos == -1:
+            continue
+        head, noun = text[:pos], text[pos + len(verb):].strip("、,，:：() ")
+        if not noun:
+            return "", text  # 「屋面防水维修」: the verb closes the noun
+        if not head or head.endswith(PLACE_NOUNS):
+            return verb, noun  # 「采购冲锋舟」「重点村开展送戏下乡演出」
+    return "", text
+
+
+def _inherited_verb(known: list[Statement], unit: str) -> str:
+    """A list item without its own verb takes the verb of the item before (「采购冲锋舟2艘、救生衣500件」)."""
+    for s in reversed(known):
+        if s.kind in ("quantity", "scope") and s.verb:
+            return s.verb
+    return ""
+
+
+def _parallel_verb(known: list[Statement], unit: str) -> str:
+    """「引进博士5名，每人10万元；硕士35名」: a count like the one just before takes its verb."""
+    for s in reversed(known[-2:]):
+        if s.kind == "quantity" and s.unit == unit and s.verb:
+            return s.verb
+    return ""
+
+
+def _group_in(after: str) -> str:
+    """The people a count is of, when they follow it: 「1200名80周岁以上…老人提供」 -> '老人'."""
+    window = re.split(r"提供|实施|开展|给予|发放|进行|[,，。；]", after, maxsplit=1)[0][:30]
+    for group in GROUP_NOUNS:
+        if group in window:
+            return group
+    return ""
+
+
+def _shorten(subject: str, limit: int = 12) -> str:
+    """A long subject cut to its last words: 「委托…开展县“十五五”规划前期重大课题研究」 -> '重大课题研究'."""
+    subject = subject.strip("、,，:：() ")
+    if len(subject) <= limit:
+        return subject
+    quoted = re.search(r"[“\"][^”\"]{1,12}[”\"]", subject)
+    if quoted and len(subject) - quoted.start() <= limit + 4:
+        return subject[quoted.start():]  # 「“十五五”规划前期重大课题研究」
+    import jieba
+
+    words = [w for w in jieba.lcut(subject) if w.strip()]
+    kept: list[str] = []
+    for word in reversed(words):
+        if len("".join(kept)) + len(word) > limit:
+            break
+        kept.insert(0, word)
+    return "".join(kept) or subject[-limit:]
+
+
+def _not_a_count(before: str, after: str, unit: str, number: float) -> bool:
+    if re.search(r"(?:第|等保|\d\.|版本|V|v)$", before) or number <= 0:
+        return True
+    if unit in ("年", "月", "日") and not re.match(r"(?:内|以上)", after):
+        return True
+    if re.match(r"(?:周岁|岁|级|年度|届|号|点)", after) or unit in ("届", "轮"):
+        return True
+    if unit in ("个工作日", "小时", "天", "日", "个月") and re.match(r"内|以内|之内", after):
+        return True  # a time limit, read by _service_times when it names its verb
+    return False
+
+
+def _following_noun(after: str) -> str:
+    """「3个老旧小区实施改造」 -> '老旧小区' (a classifier followed by its noun)."""
+    m = re.match(r"[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9.]{0,15}", after)
+    if not m:
+        return ""
+    noun = m.group(0)
+    cut = re.search(r"(?:实施|进行|开展|提供|给予|发放|和|及|与|以及|的|共|为|作为|用于|配发|参加|参与|入选|享受|正常|开网店|都|全部|均)", noun)
+    noun = noun[: cut.start()] if cut else noun
+    return noun if len(noun) >= 1 and not noun.startswith(("以上", "左右", "以内", "次以上")) else ""
+
+
+_WORKS = r"改造|新建|建设|维修|修缮|整治|提升|打造|创建|运行维护|运维|维护|管护|检修"
+
+
+def _works_on(lead: str, after: str) -> bool:
+    return bool(re.search(rf"(?:对|{_WORKS})", lead[-8:]) or
+                re.match(rf"[\u4e00-\u9fff0-9]{{0,14}}?(?:实施|进行|开展)?(?:日常)?(?:{_WORKS})", after))
+
+
+def _works_verb(after: str) -> str:
+    m = re.match(rf"[\u4e00-\u9fff]{{0,14}}?(?:实施|进行|开展)(?:日常)?({_WORKS})", after)
+    return {"运行维护": "运维", "维护": "运维"}.get(m.group(1), m.group(1)) if m else ""
+
+
+_GENERIC_PLACES = ("所", "站", "中心", "服务中心", "便民服务中心", "单位", "网点", "站点")
+
+
+def _place(noun: str) -> str:
+    """The place a coverage counts: 「全县22个乡镇」 -> 乡镇; 「7个乡镇自然资源所」 keeps its name."""
+    for place in sorted(PLACE_NOUNS, key=len, reverse=True):
+        if noun.endswith(place):
+            if place in _GENERIC_PLACES:
+                return _shorten(noun, 10)
+            return {"镇": "乡镇", "乡": "乡镇"}.get(place, place)
+    return noun
+
+
+def _verb_in(text: str) -> str:
+    best = ""
+    best_pos = -1
+    for verb in OUTPUT_VERBS:
+        pos = text.rfind(verb)
+        if pos > best_pos:
+            best, best_pos = verb, pos
+    return best
+
+
+def _is_outcome(lead: str, subject: str) -> bool:
+    return any(cue in lead or cue in subject for cue in ("带动", "吸引", "吸纳", "推荐就业", "实现就业", "培训后", "结业后",
+                                                         "开网店", "创业", "游客", "观众", "客流"))
+
+
+def _quantity_name(subject: str, unit: str) -> str:
+    base_unit = unit.removeprefix("万")
+    subject = re.sub(r"^(?:为期|共计|共)|(?:为期|共计)$", "", subject.strip("、,， "))
+    if subject.endswith(_NAME_ENDINGS) or re.search(r"(?:亩产|单产|产量|服务期|期限|年限)$", subject):
+        return subject
+    suffix = NAME_SUFFIX.get(base_unit, "数量")
+    if suffix == "人数" and subject.endswith("人"):
+        return subject + "数"
+    if suffix == "户数" and subject.endswith("户"):
+        return subject + "数"
+    return f"{subject}{suffix}"
