@@ -158,8 +158,15 @@ def arabic_numerals(text: str) -> str:
             return m.group(0)
         return f"{m.group('pre') or ''}{_number_text(value)}{scale}{post}"
 
+    def bare_scale(m: re.Match[str]) -> str:
+        value = chinese_number(m.group(1))
+        return f"{_number_text(value)}{m.group(2)}" if value is not None else m.group(0)
+
     out = _PERCENT_WORDS.sub(percent, text)
     out = _NUMERAL_SPAN.sub(span, out)
+    # 「预算七十万，」: an amount in 万/亿 with its unit left unsaid.
+    out = re.sub(r"(?<![\u4e00-\u9fff])([零〇一二两三四五六七八九十百千点]+)(万|亿)(?![\u4e00-\u9fff\d])", bare_scale, out)
+    out = re.sub(r"(?<=[预算共计约为是])([零〇一二两三四五六七八九十百千点]+)(万|亿)(?![\u4e00-\u9fff\d])", bare_scale, out)
     out = re.sub(r"(?<![\d一二两三四五六七八九十])([一二两三四五六七八九])万([一二三四五六七八九])(?![\d\u4e00-\u9fff])",
                  lambda m: _number_text(chinese_number(m.group(0)) or 0), out)
     return out

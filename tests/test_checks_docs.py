@@ -19,7 +19,7 @@ DOCS = ROOT / "docs" / "rules.md"
 def _ids_in_code() -> set[str]:
     found: set[str] = set()
     for path in [*CHECKS.glob("rules_*.py"), CHECKS / "engine.py"]:
-        found |= set(re.findall(r'ctx\.add\(\s*"([a-z0-9.-]+)"', path.read_text(encoding="utf-8")))
+        found |= set(re.findall(r'(?:ctx\.add|FitProblem)\(\s*"([a-z0-9.-]+)"', path.read_text(encoding="utf-8")))
     return found
 
 
@@ -52,7 +52,7 @@ def _synthetic_tables() -> list[ProjectTable]:
         Indicator(level3="培训人数", value="≥**人", **row),
         Indicator(level3="验收合格率", value="100%", **row),
         Indicator(level1="产出指标", level2="成本指标", level3="项目总成本", value="≤200万元", basis="预算"),
-        Indicator(level1="产出指标", level2="成本指标", level3="单价", value="=5元", basis="预算"),
+        Indicator(level1="产出指标", level2="成本指标", level3="单位成本", value="=5元", basis="预算"),
         Indicator(level1="产出指标", level2="时效指标", level3="检测及时率", value="≤7工作日"),
         Indicator(level1="产出指标", level2="", level3="培训人次", value="≥300人次"),
     ]
@@ -65,6 +65,11 @@ def _synthetic_tables() -> list[ProjectTable]:
             indicators=rows,
         ),
         ProjectTable(project_name="财政超预算", budget=Budget(total=100, fiscal=200), indicators=rows[:1]),
+        ProjectTable(project_name="2026年退休人员医疗保险缴费", year=2026, fund_use="为退休人员缴纳医疗保险", indicators=[
+            Indicator(level1="满意度指标", level2="服务对象满意度指标", level3="企业满意度", value="≥90%"),
+            Indicator(level1="产出指标", level2="时效指标", level3="缴费时间", value="2021.1.1-12.31"),
+            Indicator(level1="效益指标", level2="社会效益指标", level3="资金使用率", value="≥95%"),
+        ]),
     ]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from assistant.checks import rules_rows, rules_structure, rules_table, rules_values
+from assistant.checks import rules_fit, rules_rows, rules_structure, rules_table, rules_values
 from assistant.checks.context import TableContext
 from assistant.checks.findings import Finding
 from assistant.checks.normalize import fold
@@ -17,6 +17,7 @@ def lint_table(table: ProjectTable, profile: str | Profile | None = DEFAULT_PROF
     """Every finding for one table under a profile (name or Profile). Never raises on content."""
     ctx = TableContext(table, profile if isinstance(profile, Profile) else get_profile(profile))
     any_basis = any(fold(row.indicator.basis) for row in ctx.rows)
+    context = rules_fit.project_text(table)
     rules_table.check_identity(ctx)
     rules_table.check_budget(ctx)
     rules_table.check_plan(ctx)
@@ -27,6 +28,7 @@ def lint_table(table: ProjectTable, profile: str | Profile | None = DEFAULT_PROF
         rules_rows.check_name(ctx, row)
         rules_values.check_value(ctx, row)
         rules_rows.check_texts(ctx, row, any_basis)
+        rules_fit.check_fit(ctx, row, context)
     rules_table.check_duplicates(ctx)
     rules_table.check_basis_absent(ctx, any_basis)
     return ctx.findings

@@ -124,6 +124,11 @@ MESSAGES: dict[str, str] = {
     "table.goal-number-missing": "绩效目标中的“{fragment}”没有对应的绩效指标。",
     "table.duplicate-row": "「{loc}」与第{first}行「{first_loc}」重复。",
     "table.basis-absent": "本表所有指标都没有填写指标值确定依据。",
+    "fit.off-topic": "「{loc}」讲的是“{word}”（{topic}），本项目的名称、资金用途和绩效目标都没有提到，像是照搬了其他项目的指标。",
+    "fit.beneficiary": "「{loc}」调查的是“{word}”（{group}）的满意度，本项目的名称、资金用途和绩效目标中没有这一服务对象。",
+    "fit.other-year": "「{loc}」写的是{found}年，本项目是{year}年度的项目。",
+    "fit.money-as-output": "「{loc}」衡量的是资金到位或拨付，不是项目的产出（投入不是产出）。",
+    "fit.budget-ratio": "「{loc}」是预算执行类比率，不是项目带来的效益。",
 }
 
 _BASIS_SAMPLES = "“计划标准：2025年度工作计划”“历史标准：前三年平均值96%”“预算支出标准：不超过批复预算”"
@@ -180,6 +185,11 @@ SUGGESTIONS: dict[str, str] = {
     "table.goal-number-missing": "请增加相应指标，如“{name}≥{number}”",
     "table.duplicate-row": "请删除重复行，或改写为不同的考核内容",
     "table.basis-absent": "请为每条指标填写依据，如" + _BASIS_SAMPLES,
+    "fit.off-topic": "删除该行，或改为本项目自己的产出、效益指标（名称中写本项目的对象和内容）",
+    "fit.beneficiary": "满意度应调查本项目的服务对象，如“参训人员满意度”“补助对象满意度”",
+    "fit.other-year": "改为{year}年的时间或数值",
+    "fit.money-as-output": "数量、质量指标应写项目完成了什么，如“培训人次”“验收合格率”；资金支付进度可写在时效指标“资金支付及时率”",
+    "fit.budget-ratio": "效益指标应写项目带来的经济、社会、生态或可持续影响，如“带动就业人数”“受益群众覆盖率”",
 }
 
 # The rule catalogue (docs/rules.md): title, what it checks, why (with the source), bad → good.
@@ -454,6 +464,36 @@ RULE_DOCS: dict[str, dict[str, str]] = {
         "why": "domain.md §3“Basis”；一体化系统要求填写（domain.md §5）。",
         "bad": "依据栏全空", "good": "每行注明计划标准、历史标准、行业标准或预算支出标准",
     },
+    "fit.off-topic": {
+        "title": "指标属于其他项目",
+        "checks": "三级指标名称中的主题词（如义务教育、疫苗接种、空气质量、旅游扶贫、护工）在本项目的名称、资金用途和绩效目标中都没有出现。",
+        "why": "domain.md §6 OFF-TOPIC：照搬其他项目的指标是退回的常见原因。只看名称中的主题词，语料上的误报见 bench/results/fit.md。",
+        "bad": "培训项目中的“农村义务教育学校改造覆盖率”", "good": "培训项目中的“培训考核合格率 ≥90%”",
+    },
+    "fit.beneficiary": {
+        "title": "满意度调查的不是本项目的服务对象",
+        "checks": "满意度指标名称中的群体（企业、农户、学生、患者、游客、老人、退休人员……）在本项目的名称、用途和目标中都没有出现；“服务对象”“群众”等泛称不检查。",
+        "why": "domain.md §6 OFF-TOPIC（另一受益群体）。",
+        "bad": "退休人员医疗保险项目中的“企业满意度”", "good": "“参保退休人员满意度 ≥90%”",
+    },
+    "fit.other-year": {
+        "title": "年份不是本项目年度",
+        "checks": "三级指标名称、指标值或指标解释中写的年份与项目年度不同（“较2024年增长”这类基期除外）。",
+        "why": "domain.md §6 WRONG-VALUE：旧表中的“2021.1.1-12.31”照抄到新年度。",
+        "bad": "2026年项目中的“2021.1.1-12.31”", "good": "“2026年12月底前”",
+    },
+    "fit.money-as-output": {
+        "title": "把资金到位当作产出",
+        "checks": "数量、质量指标的名称是资金到位率、资金保障率、资金拨付率、预算执行率等。",
+        "why": "domain.md §6 VACUOUS；省级指引：投入（资金、人员）不是产出。",
+        "bad": "数量指标“资金保障率 =100%”", "good": "数量指标“培训人次 ≥200人次”",
+    },
+    "fit.budget-ratio": {
+        "title": "把预算执行当作效益",
+        "checks": "效益指标的名称是预算执行率、资金使用率、支出进度、专款专用率等。",
+        "why": "domain.md §6 VACUOUS：效益应是项目带来的变化，不是花钱的进度。",
+        "bad": "社会效益指标“资金使用率 ≥95%”", "good": "社会效益指标“补助对象覆盖率 =100%”",
+    },
 }
 
 # docs/rules.md layout (assistant/checks/catalogue.py).
@@ -487,4 +527,5 @@ CATALOGUE_GROUPS = {
     "value": "指标值",
     "cost": "成本指标",
     "table": "全表一致性",
+    "fit": "与本项目相符",
 }

@@ -82,6 +82,12 @@ _RULES = (
     Rule("table.goal-number-missing", W, partial=I),
     Rule("table.duplicate-row", W),
     Rule("table.basis-absent", I),
+    # fit: the row belongs to this project
+    Rule("fit.off-topic", W),
+    Rule("fit.beneficiary", W),
+    Rule("fit.other-year", W),
+    Rule("fit.money-as-output", W),
+    Rule("fit.budget-ratio", W),
 )
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _RULES}

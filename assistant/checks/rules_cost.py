@@ -25,7 +25,8 @@ def check_cost(ctx: TableContext, row: RowFacts) -> bool:
         ctx.add("cost.no-money", row, "value", value=shorten(row.indicator.value), amount=budget_in_wan(ctx))
         return True
     bounded = parsed.operator in ("≤", "<", "≥", ">")  # a lower bound is a wrong direction, reported apart
-    if not (bounded or lx.UPPER_BOUND_TEXT.search(row.value) or lx.UPPER_BOUND_TEXT.search(row.name)):
+    fixed_standard = parsed.operator == "=" and lx.STANDARD_NAME.search(row.name)
+    if not (bounded or fixed_standard or lx.UPPER_BOUND_TEXT.search(row.value) or lx.UPPER_BOUND_TEXT.search(row.name)):
         amount = format_value(None, parsed.number, parsed.unit) or MONEY_PLACEHOLDER
         ctx.add("cost.no-upper-bound", row, "value", value=shorten(row.indicator.value), name=row.clean_name, amount=amount)
     _over_budget(ctx, row)

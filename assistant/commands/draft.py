@@ -1,4 +1,4 @@
-"""`draft [--json] [--profile P] (--brief FILE.json | --briefs FILE.jsonl | --name N --budget B --usage U ...)`."""
+"""`draft [--json] [--profile P] (--brief FILE.json | --briefs FILE.jsonl | --text "…" | --name N --budget B --usage U ...)`."""
 
 from __future__ import annotations
 
@@ -17,7 +17,9 @@ MESSAGES = {
     "briefs": "多个项目简介，每行一个 JSON（.jsonl）",
     "llm": "使用已配置的大模型起草（需设置 ASSISTANT_LLM_BASE_URL 等）",
     "no_llm": "不使用大模型，只用规则起草",
-    "need_input": "请提供 --brief、--briefs，或 --name 与 --budget",
+    "text": "用一段话描述项目（如「我们局今年要办一期…培训班，预算15万元，培训200人次」）",
+    "need_input": "请提供 --brief、--briefs、--text，或 --name 与 --budget",
+    "type": "  {line}",
     "bad_brief": "第 {n} 个项目简介有误：{errors}",
     "bad_json": "{path}：JSON 格式错误（invalid JSON）：{error}",
     "header": "== {name}（{method}）预算 {budget:,.2f} 元，{count} 条指标",
@@ -34,6 +36,7 @@ def register(subparsers) -> None:
     p.add_argument("--profile", choices=["hebei-2025", "mof-2021"])
     p.add_argument("--brief", help=MESSAGES["brief"])
     p.add_argument("--briefs", help=MESSAGES["briefs"])
+    p.add_argument("--text", help=MESSAGES["text"])
     p.add_argument("--name")
     p.add_argument("--budget", type=float)
     p.add_argument("--fiscal", type=float)
@@ -48,6 +51,10 @@ def register(subparsers) -> None:
 
 
 def _raw_briefs(args) -> list[dict]:
+    if args.text:
+        from assistant.drafting.describe import brief_fields_from_text
+
+        return [brief_fields_from_text(args.text)]
     if args.brief or args.briefs:
         path = Path(args.brief or args.briefs)
         text = read_text(path)
@@ -67,11 +74,15 @@ def _raw_briefs(args) -> list[dict]:
 def _print(result: DraftResult) -> None:
     table = result.table
     print(MESSAGES["header"].format(name=table.project_name, method=result.method, budget=table.budget.total or 0, count=len(table.indicators)))
+    if result.project_type:
+        print(MESSAGES["type"].format(line=result.project_type["line"]))
     print(MESSAGES["goal"].format(goal=table.goal))
     for row in table.indicators:
         print(MESSAGES["row"].format(**row.model_dump(include={"level1", "level2", "level3", "value"}), source=row.source))
+    type_line = (result.project_type or {}).get("line")
     for note in result.notes:
-        print(MESSAGES["note"].format(note=note))
+        if note != type_line:
+            print(MESSAGES["note"].format(note=note))
     for finding in result.findings:
         print(MESSAGES["warning"].format(message=finding["message"]))
 

@@ -94,6 +94,7 @@ class DraftResult(BaseModel):
     notes: list[str] = Field(default_factory=list)  # Chinese remarks for the user
     similar: list[dict[str, Any]] = Field(default_factory=list)  # cited similar projects/indicators
     findings: list[dict[str, Any]] = Field(default_factory=list)  # remaining warnings/infos
+    project_type: dict[str, Any] | None = None  # {primary, secondary, title, reason, line}
 
 
 class Drafter(Protocol):

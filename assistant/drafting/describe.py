@@ -1,113 +1,186 @@
-"""Read what a staff member writes about a project: a Brief from free text, and the
-quantities (「培训干部280人次」) the drafter turns into 数量指标."""
+"""A Brief from what a staff member types about a project:
+
+    brief_from_text("我们局今年要办一期中小企业数字化转型培训班，预算15万元，培训企业管理人员200人次")
+    -> Brief(name="2026年中小企业数字化转型培训项目", budget=150000, usage=<the text>, year=2026)
+
+The name is the project's subject as staff write it (year + subject + 项目), never the sentence
+as typed; the budget is read from its usual phrasings (预算…万, 总投资…, 全年…费用…) with the
+fiscal/other split (财政…万，其他/自筹/赞助…万; 全部是财政资金).
+"""
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
-from dataclasses import dataclass
 
 from assistant.drafting.brief import Brief
-from assistant.values import normalise_text
+from assistant.drafting.statements import MONEY_UNITS, NUM, prepare
+from assistant.vocab import normalise
 
-# Count units met in briefs, longest first so 人次 wins over 人.
-COUNT_UNITS = (
-    "人次", "户次", "场次", "家次", "平方米", "公里", "千米", "万人", "人", "家", "个", "次", "项", "场", "期", "户",
-    "亩", "吨", "台", "套", "所", "批", "册", "份", "件", "辆", "处", "座", "条", "篇", "名", "班", "天", "课时", "学时",
+_MONEY = r"(?:亿元|万元|千元|亿(?![\u4e00-\u9fff])|万(?![\u4e00-\u9fff])|元)"
+_AMOUNT = rf"(?P<num>{NUM})\s*(?P<unit>{_MONEY})"
+_TOTAL = (
+    re.compile(rf"(?:总预算|预算总额|预算资金|项目预算|预算数|预算)(?:为|是|共|约|大约|大概|总共|合计|其实是|一共)?(?:资金)?{_AMOUNT}"),
+    re.compile(rf"(?:总投资|总费用|总经费|费用总额|经费总额|资金总额|总金额|总共|共需|合计|一共)(?:约|为|是)?(?:需要|需)?{_AMOUNT}"),
+    re.compile(rf"(?:全年|项目|所需)?[\u4e00-\u9fff]{{0,4}}(?:费用|经费|资金)(?:约|为|是|共|大概|需要|需)?{_AMOUNT}"),
 )
-_NUM = r"(\d+(?:\.\d+)?)"
-_QUANTITY = re.compile(
-    r"([\u4e00-\u9fffA-Za-z“”\"（）()]{1,16}?)\s*" + _NUM + r"\s*(" + "|".join(COUNT_UNITS) + r")"
+_FISCAL = re.compile(
+    rf"(?:申请)?(?:县级|市级|省级|中央|上级|县|市|省)?(?:财政资金|财政拨款|财政补助|财政安排|财政出|财政|上级补助|上级资金|专项资金)(?:安排|出|拨付|补助|承担|解决)?(?:资金)?(?:约|为|是)?{_AMOUNT}"
 )
-_MONEY = re.compile(_NUM + r"\s*(亿元|万元|元|万)")
+_OTHER = (
+    re.compile(rf"(?:其他资金|自筹资金|自筹|单位自筹|居民自筹|群众自筹|企业赞助|赞助|社会资金|社会捐助|事业收入|配套资金|配套)"
+               rf"(?:资金)?(?:约|为|是)?{_AMOUNT}"),
+    re.compile(rf"剩下(?:的)?{_AMOUNT}(?=[^，。,；;]{{0,16}}(?:收入|自筹|单位|中心|企业))"),
+)
+_ALL_FISCAL = re.compile(r"全部(?:为|是|由|用)?(?:县级|县|市|省|上级)?财政|全额(?:财政|由财政)|均为财政资金|都是财政")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-_NAME = re.compile(r"(?:项目名称|项目)\s*[:：是为]\s*[“\"]?([^，。,；;\n“”\"]{2,60})")
+_SHORT_YEAR = re.compile(r"(?<![\d.])([2]\d)年(?!\d|度内)")
+_NAME = re.compile(r"(?:项目名称|项目名)\s*[:：是为]\s*[“\"「]?([^，。,；;\n“”\"」]{2,60})")
 _DEPARTMENT = re.compile(r"(?:单位|部门)\s*[:：是为]\s*([^，。,；;\n]{2,40})")
-_FISCAL = re.compile(r"(?:其中)?\s*财政(?:资金|拨款)\s*[:：]?\s*" + _NUM + r"\s*(亿元|万元|元|万)?")
-_OTHER = re.compile(r"其他资金\s*[:：]?\s*" + _NUM + r"\s*(亿元|万元|元|万)?")
-_DEADLINE = re.compile(r"(\d{1,2})\s*月(?:底|末)?(?:前|之前)?(?:完成|结束|建成|办结)")
-
-_DATE_PREFIX = re.compile(r"(?:(?:19|20)\d{2}\s*年(?:度|内)?|\d{1,2}\s*月(?:底|末|份)?(?:前|之前)?)")
-
-# Words that make a quantity look like money or a date rather than an output count.
-_NOT_OUTPUT = ("预算", "资金", "经费", "年", "月", "日")
-
-_UNIT_FACTOR = {"亿元": 1e8, "万元": 1e4, "万": 1e4, "元": 1.0}
-
-
-@dataclass(frozen=True)
-class Quantity:
-    """「培训干部280人次」 -> Quantity(subject='培训干部', number=280, unit='人次')."""
-
-    subject: str
-    number: float
-    unit: str
-
-    @property
-    def text(self) -> str:
-        num = int(self.number) if self.number == int(self.number) else self.number
-        return f"{self.subject}{num}{self.unit}"
-
-
-def to_yuan(number: str | float, unit: str | None) -> float:
-    return round(float(number) * _UNIT_FACTOR.get(unit or "元", 1.0), 2)
-
-
-def _clean_subject(subject: str) -> str:
-    subject = re.sub(r"^(?:计划|预计|拟|全年|共|累计|完成|开展|组织|用于|主要|约|为|对|向|给)+", "", subject)
-    subject = re.sub(r"(?:约|共|达|为|不少于|以上|超过)$", "", subject)
-    return subject.strip("，,、：: “”\"（）()")
-
-
-def find_quantities(text: str) -> list[Quantity]:
-    """Output quantities stated in free text, in order, without duplicates or money/dates."""
-    found: list[Quantity] = []
-    for clause in re.split(r"[，。,；;、\n]", normalise_text(text)):
-        clause = _DATE_PREFIX.sub("", clause)
-        for m in _QUANTITY.finditer(clause):
-            subject, number, unit = _clean_subject(m.group(1)), float(m.group(2)), m.group(3)
-            if not subject or any(word in subject for word in _NOT_OUTPUT) or number <= 0:
-                continue
-            quantity = Quantity(subject, number, unit)
-            if all(q.subject != quantity.subject for q in found):
-                found.append(quantity)
-    return found
-
-
-def find_deadline_month(text: str) -> int | None:
-    m = _DEADLINE.search(normalise_text(text))
-    month = int(m.group(1)) if m else None
-    return month if month and 1 <= month <= 12 else None
+_SPEAKER = re.compile(
+    r"^(?:(?P<me>我们|我|咱们|本|我们的)(?:[县市区镇乡])?(?P<own>[\u4e00-\u9fff]{0,10}?(?:局|委员会|委|办公室|办|中心|院|站|所|部|政府|街道))?"
+    r"|(?:[县市区])?(?P<dept>[\u4e00-\u9fff]{1,10}?(?:局|委员会|委|办公室|政府)))"
+)
+_LEAD_WORDS = re.compile(
+    r"^(?:今年|明年|后年|本年度|年度|今年度|计划|准备|打算|想|要|需要|拟|申请|申报|起草|想要|还要|将)+"
+)
+_ACTION = re.compile(r"^(?:办|举办|开展|组织|实施|搞|做|安排|启动|建设|新建|购置|采购|给|为|对|面向)+")
+_COUNT_WORDS = re.compile(r"^(?:\d+(?:\.\d+)?|[一二两三四五六七八九十]+)(?:期|个|批|次|项|场|轮|家|座|套)")
+_FOR_GROUP = re.compile(r"^(?:给|为|对|面向)(?P<group>[^，。,；;]{2,30}?)(?:这些|等|的)?(?P<verb>免费接种|免费|代缴|发放|接种|开展|提供|办|举办|实施|进行|购置|补贴|资助)(?P<rest>.*)$")
+_ENDS = ("项目", "经费", "资金", "工程", "专项")
 
 
 def brief_from_text(text: str, **defaults: object) -> Brief:
-    """A Brief from a free-text description such as
-    「2026年全县中小企业数字化转型培训项目，预算50万元，培训企业200家、培训企业管理人员600人次」.
-    Raises pydantic ValidationError (Chinese messages) when the name or budget cannot be found."""
-    norm = normalise_text(text)
-    name_match = _NAME.search(norm)
-    if name_match:
-        name = name_match.group(1)
-    else:
-        first = re.split(r"[，。,；;\n]", norm, maxsplit=1)[0]
-        name = re.sub(r"^(?:我们|我|本单位|今年|明年)?(?:要|想|需要|计划|拟)?(?:做|开展|实施|申报|起草)?(?:一个)?", "", first)
-        name = re.sub(r"(?:的)?(?:绩效目标表|绩效目标)$", "", name).strip()
-    money = _MONEY.search(re.sub(r"(?:其中)?\s*财政(?:资金|拨款)[^，。,；;]*|其他资金[^，。,；;]*", "", norm))
-    fiscal = _FISCAL.search(norm)
-    other = _OTHER.search(norm)
-    year = _YEAR.search(norm)
-    department = _DEPARTMENT.search(norm)
+    """A Brief from a free-text description; raises pydantic ValidationError (Chinese) when the
+    budget cannot be found or is not positive."""
+    return Brief.model_validate(brief_fields_from_text(text, **defaults))
+
+
+def brief_fields_from_text(text: str, **defaults: object) -> dict[str, object]:
+    """The Brief's fields read from a free-text description (validated by the caller)."""
+    norm = prepare(text)
+    year = _year(norm)
+    total, fiscal, other = read_budget(norm)
     fields: dict[str, object] = {
-        "name": name,
-        "budget": to_yuan(money.group(1), money.group(2)) if money else 0,
-        "usage": norm,
+        "name": project_name(text, year),
+        "budget": total or 0,
+        "usage": text.strip(),
+        "year": year,
     }
-    if fiscal:
-        fields["fiscal"] = to_yuan(fiscal.group(1), fiscal.group(2) or (money.group(2) if money else "元"))
-    if other:
-        fields["other"] = to_yuan(other.group(1), other.group(2) or (money.group(2) if money else "元"))
-    if year:
-        fields["year"] = int(year.group(1))
+    if fiscal is not None:
+        fields["fiscal"] = fiscal
+    if other is not None:
+        fields["other"] = other
+    department = _department(norm)
     if department:
-        fields["department"] = department.group(1)
+        fields["department"] = department
     fields.update({k: v for k, v in defaults.items() if v is not None})
-    return Brief.model_validate(fields)
+    return fields
+
+
+def _yuan(match: re.Match[str]) -> float:
+    return round(float(match.group("num")) * MONEY_UNITS[match.group("unit")], 2)
+
+
+def _amounts(patterns: tuple[re.Pattern[str], ...], text: str) -> list[float]:
+    return [_yuan(m) for pattern in patterns for m in pattern.finditer(text)]
+
+
+def read_budget(text: str) -> tuple[float | None, float | None, float | None]:
+    """(total, fiscal, other) in yuan as the text states them (None when not stated)."""
+    total = None
+    for pattern in _TOTAL:
+        m = pattern.search(text)
+        if m:
+            total = _yuan(m)
+            break
+    fiscal_parts = [a for a in _amounts((_FISCAL,), text) if total is None or a <= total + 0.005]
+    other_parts = _amounts(_OTHER, text)
+    fiscal = round(sum(fiscal_parts), 2) if fiscal_parts else None
+    other = round(sum(other_parts), 2) if other_parts else None
+    if total is None and (fiscal or other):
+        total = round((fiscal or 0) + (other or 0), 2)
+    if total is not None and fiscal is not None and fiscal > total + 0.005:
+        fiscal = None  # 「财政出」 of another figure: leave the split to the total
+    if total is not None and _ALL_FISCAL.search(text):
+        fiscal, other = total, 0.0
+    if total is not None and fiscal is not None and other is None:
+        other = round(total - fiscal, 2)
+    if total is not None and other is not None and fiscal is None:
+        fiscal = round(total - other, 2)
+    return total, fiscal, other
+
+
+def _year(text: str) -> int:
+    today = _dt.date.today().year
+    m = _YEAR.search(text)
+    if m:
+        return int(m.group(1))
+    head = text[:20]
+    if "明年" in head:
+        return today + 1
+    if "后年" in head:
+        return today + 2
+    short = _SHORT_YEAR.search(head)
+    if short:
+        return 2000 + int(short.group(1))
+    return today
+
+
+def _department(text: str) -> str:
+    m = _DEPARTMENT.search(text)
+    if m:
+        return m.group(1).strip()
+    first = re.split(r"[，。,；;：:\n]", text, maxsplit=1)[0]
+    first = re.sub(r"(?:19|20)\d{2}年|(?<!\d)2\d年|明年|今年|[(（][^)）]*[)）]", "", first)
+    speaker = _SPEAKER.match(first)
+    dept = (speaker.group("own") or speaker.group("dept") or "") if speaker else ""
+    return dept if len(dept) >= 2 else ""
+
+
+def project_name(text: str, year: int) -> str:
+    """The project's name as staff write it: 「2026年农村电商直播带货培训项目」."""
+    m = _NAME.search(text)
+    if m:
+        return _with_year(m.group(1).strip(), year, suffix=False)
+    text = normalise(text)  # the name keeps its Chinese numerals (第四次全国农业普查)
+    first = re.split(r"[，。,；;\n]|：|:", text, maxsplit=1)[0]
+    first = re.sub(r"[(（][^)）]*[)）]", "", first)  # 「明年（2027年）」
+    first = re.sub(r"(?:19|20)\d{2}\s*年(?:度)?|(?<!\d)2\d年|今年|明年|后年|本年度|[２][０-９]{3}年", "", first)
+    speaker = _SPEAKER.match(first)
+    if speaker and speaker.group(0):
+        first = first[speaker.end():]
+    name = _subject(first)
+    return _with_year(name or first.strip() or text[:20], year, suffix=True)
+
+
+def _subject(phrase: str) -> str:
+    """The subject of the first clause, without the speaker's verbs: 「要办2期农村电商直播带货培训班」 ->
+    '农村电商直播带货培训'; 「给…这些困难群体代缴城乡居民养老保险」 -> '困难群体城乡居民养老保险代缴'."""
+    text = _LEAD_WORDS.sub("", phrase.strip())
+    group = _FOR_GROUP.match(text)
+    if group:
+        who = re.sub(r"^(?:全县|全区|全市|全镇|当年|本县)+", "", group.group("group"))
+        who = re.split(r"这些|等", who)[-1] if re.search(r"这些|等", who) else who
+        who = re.sub(r"的", "", who)
+        verb = group.group("verb").replace("免费", "")
+        rest = re.sub(r"^(?:免费)?(?:接种|代缴|发放|办|举办|开展|提供|实施|进行)?", "", group.group("rest"))
+        verb = verb or re.match(r"(?:免费)?(接种|代缴|发放)?", group.group("rest")).group(1) or ""
+        if verb in ("办", "举办", "开展", "提供", "实施", "进行"):
+            verb = ""
+        text = f"{who}{rest}{verb}"
+    text = _ACTION.sub("", text)
+    text = _COUNT_WORDS.sub("", text)
+    text = re.sub(r"(?:要补|要做|要搞|要办|需要)?\d*(?:一)?批$|(?:的)?(?:绩效目标表|绩效目标)$", "", text)
+    text = re.sub(r"(?<=培训)班$", "", text)
+    text = re.sub(r"(?:，|,)?(?:还|并|再).*$", "", text)
+    return text.strip("，,、 ")
+
+
+def _with_year(name: str, year: int, suffix: bool) -> str:
+    name = name.strip()
+    if suffix and not name.endswith(_ENDS):
+        name += "项目"
+    if not re.match(r"(?:19|20)\d{2}年", name):
+        name = f"{year}年{name}"
+    return name

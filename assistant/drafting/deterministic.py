@@ -1,313 +1,61 @@
-"""The default drafter: no LLM. Retrieve similar indicators, adapt them to the brief, fill the
-gaps from the catalogue, and keep only rows the checker accepts.
+"""The default drafter: no LLM. A reviewer's order of things:
 
-Every row records where it came from (`Indicator.source`): a corpus project and row, the
-brief itself, or the built-in catalogue.
+1. every statement of the brief becomes a row with the brief's own value (statements.py);
+2. the project's type (types.py) gives the usual rows for what the brief leaves open — a
+   customary target says it was set by the drafter and must be confirmed (library/*.yaml);
+3. a similar corpus project's row is used only where it fits this project, with its own value;
+4. the cost rows come from the budget and the brief's standards, and figures that disagree are
+   reported (money.py);
+5. the goal text is written from the rows (goal.py);
+6. the checker runs on the result: a row it warns about is replaced or dropped, so the draft
+   carries no error and no warning of its own checker.
+
+Every row records where it came from (`Indicator.source`).
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from assistant.checks import DEFAULT_PROFILE, Draft, canonical_level2, lint_table
+from assistant.checks import Draft, canonical_level2, get_profile, lint_table
 from assistant.drafting.brief import Brief, DraftResult
-from assistant.drafting.catalogue import CATALOGUE_SOURCE, entries_for, subject_for
-from assistant.drafting.describe import Quantity, find_deadline_month, find_quantities
-from assistant.model import Budget, Indicator, PlanItem, ProjectTable, Source, ValueKind
-from assistant.values import format_value, parse_value
+from assistant.drafting.context import DraftContext, make_context
+from assistant.drafting.goal import write_goal
+from assistant.drafting.library import ProjectType, Template
+from assistant.drafting.money import check_figures
+from assistant.drafting.rows import (
+    Candidate,
+    corpus_row,
+    hit_value,
+    money_text,
+    row_key,
+    statement_row,
+    template_row,
+)
+from assistant.drafting.statements import Statement
+from assistant.drafting.types import classify
+from assistant.model import Budget, Indicator, PlanItem, ProjectTable, Source
+from assistant.vocab import COST_LEVEL2, EFFECT_LEVEL2, QUANTITY_LEVEL2, SATISFACTION_LEVEL2, TIME_LEVEL2
 
-MAX_PER_LEVEL2 = 3
 SIMILAR_INDICATORS = 60
 SIMILAR_PROJECTS = 5
 DEFAULT_PLAN = (("3月底", 25.0), ("6月底", 50.0), ("10月底", 75.0), ("12月底", 100.0))
-
-# Which categories a draft fills, per profile: (一级, 二级, rows to aim for, catalogue fallback).
-# Categories without the fallback appear only when similar projects supply a fitting row: the
-# catalogue never invents a target such as an output value for an economic benefit.
-def _layout(cost: tuple[str, str]) -> tuple[tuple[str, str, int, bool], ...]:
-    """The draft layout; the profiles differ only in where the cost category sits."""
-    return (
-        ("产出指标", "数量指标", 3, True),
-        ("产出指标", "质量指标", 2, True),
-        ("产出指标", "时效指标", 2, True),
-        (*cost, 2, True),
-        ("效益指标", "经济效益指标", 1, False),
-        ("效益指标", "社会效益指标", 1, True),
-        ("效益指标", "可持续影响指标", 1, True),
-        ("满意度指标", "服务对象满意度指标", 1, True),
-    )
-
-
-DRAFT_LAYOUT: dict[str, tuple[tuple[str, str, int, bool], ...]] = {
-    "hebei-2025": _layout(("产出指标", "成本指标")),
-    "mof-2021": _layout(("成本指标", "经济成本指标")),
-}
-COST_LEVEL2 = {"成本指标", "经济成本指标"}
-QUANTITY_LEVEL2 = "数量指标"
-# Units of a count or of money: such values belong to their own project and are not copied.
-_PROJECT_SPECIFIC_UNITS = {"万元", "元", "亿元", "千元"}
+MAX_ROUNDS = 4
+# How many rows a category aims for when the brief leaves it open (the brief's own rows always stay).
+WANT = {QUANTITY_LEVEL2: 1, "质量指标": 2, TIME_LEVEL2: 1, "cost": 2, "effect": 2, SATISFACTION_LEVEL2: 1}
 
 MESSAGES = {
-    "brief_source": "项目申报内容",
-    "corpus_source": "{file} · {project}",
-    "corpus_row": " · 第{row}行",
-    "basis_brief": "计划标准：项目申报内容（{text}）",
-    "basis_history": "历史标准：参照“{project}”同类指标（{value}）",
-    "basis_cost": "预算支出标准：不得超出批复预算{budget}元",
-    "basis_unit_cost": "预算支出标准：批复预算{budget}元÷计划{quantity}",
-    "describe_quantity": "{year}年计划{text}",
-    "describe_generic": "反映{name}的完成情况",
-    "unit_cost_name": "{subject}人均成本",
-    "unit_cost_description": "项目预算按计划{quantity}测算的人均成本",
-    "total_cost_name": "项目总成本",
-    "total_cost_description": "项目实际支出总额，不超过批复预算",
-    "deadline_name": "项目完成时限",
-    "deadline_description": "全部任务完成的时间",
-    "deadline_value": "{year}年{month}月底前",
-    "goal_purpose": "{index}.实施{name}，{purpose}",
-    "goal_outputs": "{index}.完成{items}",
-    "goal_time": "{index}.{deadline}完成全部任务，资金按计划支出",
-    "goal_satisfaction": "{index}.{name}{value}",
-    "purpose_default": "保障项目任务按计划完成",
-    "dropped": "已剔除不合格的参考指标“{name}”（{reason}）",
-    "catalogue_used": "“{level2}”没有合适的相似指标，已从内置指标库补充",
+    "confirm": "以下指标值由系统按同类项目常用值拟定，提交前请按实施方案确认：{rows}",
+    "dropped": "已删除“{name}”（{reason}）",
+    "dropped_brief": "申报内容中的“{text}”未能写成合格的指标（{reason}），请在表格中补充",
+    "no_similar": "语料中没有与本项目同类的项目，未引用其他项目的指标",
+    "corpus_used": "参照同类项目的指标：{rows}",
+    "figures": "金额核对：{message}",
+    "percent_standard": "{verb}标准",
+    "percent_standard_value": "按{base}的{number}%{verb}，单个不超过{cap}",
+    "percent_only_name": "{verb}比例",
 }
-
-
-@dataclass
-class DraftContext:
-    """What every row builder needs to know about the brief."""
-
-    brief: Brief
-    profile: str
-    text: str
-    quantities: list[Quantity]
-    month: int
-    notes: list[str] = field(default_factory=list)
-
-
-def norm_name(name: str) -> str:
-    return re.sub(r"[\s（）()%％]|指标$", "", name)
-
-
-def money_text(yuan: float) -> str:
-    """An amount as staff write it: 万元 when exact to four decimals (438.768万元), else 元."""
-    wan = yuan / 10000
-    text = f"{wan:.4f}".rstrip("0").rstrip(".")
-    return f"{text}万元" if abs(float(text) * 10000 - yuan) < 0.005 else f"{yuan:.2f}元"
-
-
-def hit_value(hit: Any, name: str, default: Any = None) -> Any:
-    if isinstance(hit, dict):
-        return hit.get(name, default)
-    return getattr(hit, name, default)
-
-
-def _source_label(hit: Any) -> str:
-    source = hit_value(hit, "source") or {}
-    get = source.get if isinstance(source, dict) else (lambda k, d=None: getattr(source, k, d))
-    label = MESSAGES["corpus_source"].format(file=get("file", ""), project=hit_value(hit, "project_name", ""))
-    row = get("row", None)
-    return label + MESSAGES["corpus_row"].format(row=row) if row is not None else label
-
-
-def _adapt_value(value: str, year: int) -> str | None:
-    """A corpus value rewritten for the new project, or None when it does not transfer."""
-    parsed = parse_value(value)
-    if parsed.kind is ValueKind.quantitative:
-        if parsed.unit in _PROJECT_SPECIFIC_UNITS or parsed.unit not in ("%", "‰"):
-            return None  # money and counts belong to the project they came from
-        if parsed.number is None or parsed.number > 100:
-            return None
-        return format_value(parsed.operator, parsed.number, parsed.unit)
-    if parsed.kind is ValueKind.time:
-        return re.sub(r"(?<!\d)(?:19|20)\d{2}(?!\d)", str(year), value)  # 2021.1.1-12.31 -> 2026.1.1-12.31
-    if parsed.kind is ValueKind.qualitative:
-        return value.strip()
-    return None
-
-
-def _row_errors(row: Indicator, profile: str) -> list[str]:
-    """Error-level findings of one row, judged inside a minimal table."""
-    probe = ProjectTable(project_name="probe", indicators=[row])
-    return [
-        f.message
-        for f in lint_table(probe, profile=profile)
-        if f.severity == "error" and f.row == 0
-    ]
-
-
-def adapt_hit(hit: Any, level1: str, level2: str, ctx: DraftContext) -> Indicator | None:
-    value = _adapt_value(hit_value(hit, "value", "") or "", ctx.brief.year)
-    name = (hit_value(hit, "level3", "") or "").strip()
-    if not value or not name:
-        return None
-    description = (hit_value(hit, "description", "") or "").strip()
-    if not description or description == name:
-        description = MESSAGES["describe_generic"].format(name=name)
-    row = Indicator(
-        level1=level1,
-        level2=level2,
-        level3=name,
-        description=description,
-        value=value,
-        basis=MESSAGES["basis_history"].format(project=hit_value(hit, "project_name", ""), value=value),
-        source=_source_label(hit),
-    )
-    errors = _row_errors(row, ctx.profile)
-    if errors:
-        ctx.notes.append(MESSAGES["dropped"].format(name=name, reason=errors[0]))
-        return None
-    return row
-
-
-def _quantity_rows(level1: str, level2: str, ctx: DraftContext) -> list[Indicator]:
-    rows = []
-    for q in ctx.quantities[:MAX_PER_LEVEL2]:
-        name = q.subject if q.subject.endswith(("数", "量", "数量")) else f"{q.subject}数量"
-        rows.append(
-            Indicator(
-                level1=level1,
-                level2=level2,
-                level3=name,
-                description=MESSAGES["describe_quantity"].format(year=ctx.brief.year, text=q.text),
-                value=format_value("≥", q.number, q.unit),
-                basis=MESSAGES["basis_brief"].format(text=q.text),
-                source=MESSAGES["brief_source"],
-            )
-        )
-    return rows
-
-
-def _cost_rows(level1: str, level2: str, ctx: DraftContext) -> list[Indicator]:
-    budget = ctx.brief.budget
-    budget_text = f"{budget:.2f}"
-    rows = [
-        Indicator(
-            level1=level1,
-            level2=level2,
-            level3=MESSAGES["total_cost_name"],
-            description=MESSAGES["total_cost_description"],
-            value="≤" + money_text(budget),
-            basis=MESSAGES["basis_cost"].format(budget=budget_text),
-            source=MESSAGES["brief_source"],
-        )
-    ]
-    people = next((q for q in ctx.quantities if q.unit in ("人", "人次")), None)
-    if people and people.number >= 1:
-        per_head = budget / people.number
-        rows.append(
-            Indicator(
-                level1=level1,
-                level2=level2,
-                level3=MESSAGES["unit_cost_name"].format(subject=re.sub(r"^(培训|支持|扶持|补助|救助)", "", people.subject) or "受益对象"),
-                description=MESSAGES["unit_cost_description"].format(quantity=people.text),
-                value=format_value("≤", round(per_head, 2), f"元/{people.unit}"),
-                basis=MESSAGES["basis_unit_cost"].format(budget=budget_text, quantity=people.text),
-                source=MESSAGES["brief_source"],
-            )
-        )
-    return rows
-
-
-def _deadline_row(level1: str, level2: str, ctx: DraftContext) -> Indicator:
-    return Indicator(
-        level1=level1,
-        level2=level2,
-        level3=MESSAGES["deadline_name"],
-        description=MESSAGES["deadline_description"],
-        value=MESSAGES["deadline_value"].format(year=ctx.brief.year, month=ctx.month),
-        basis=MESSAGES["basis_brief"].format(text=MESSAGES["deadline_value"].format(year=ctx.brief.year, month=ctx.month)),
-        source=MESSAGES["brief_source"],
-    )
-
-
-def _catalogue_rows(level1: str, level2: str, ctx: DraftContext) -> list[Indicator]:
-    fill = {
-        "year": ctx.brief.year,
-        "budget_cap": money_text(ctx.brief.budget),
-        "subject": subject_for(ctx.text),
-    }
-    return [
-        Indicator(
-            level1=level1,
-            level2=level2,
-            level3=e.level3.format(**fill),
-            description=e.description.format(**fill),
-            value=e.value.format(**fill),
-            basis=e.basis.format(**fill),
-            source=CATALOGUE_SOURCE,
-        )
-        for e in entries_for(level2, ctx.text)
-    ]
-
-
-def _pick(rows: Iterable[Indicator], want: int, taken: set[str]) -> list[Indicator]:
-    chosen: list[Indicator] = []
-    for row in rows:
-        key = norm_name(row.level3)
-        if key in taken or len(chosen) >= want:
-            continue
-        taken.add(key)
-        chosen.append(row)
-    return chosen
-
-
-def _rows_for(
-    level1: str, level2: str, want: int, use_catalogue: bool, hits: list[Any], ctx: DraftContext, taken: set[str]
-) -> list[Indicator]:
-    if level2 in COST_LEVEL2:
-        return _pick(_cost_rows(level1, level2, ctx), want, taken)
-    own: list[Indicator] = []
-    if level2 == QUANTITY_LEVEL2:
-        own = _quantity_rows(level1, level2, ctx)
-    elif level2 == "时效指标":
-        own = [_deadline_row(level1, level2, ctx)]
-    similar = (
-        row
-        for hit in hits
-        if canonical_level2(hit_value(hit, "level2", ""), ctx.profile) == level2
-        for row in [adapt_hit(hit, level1, level2, ctx)]
-        if row is not None
-    )
-    chosen = _pick(own, want, taken)
-    chosen += _pick(similar, want - len(chosen), taken)
-    if not chosen and use_catalogue:
-        ctx.notes.append(MESSAGES["catalogue_used"].format(level2=level2))
-        chosen = _pick(_catalogue_rows(level1, level2, ctx), want, taken)
-    return chosen
-
-
-def _goal(rows: list[Indicator], ctx: DraftContext) -> str:
-    purpose_clause = re.split(r"[，。,；;\n]", ctx.brief.usage, maxsplit=1)[0] if ctx.brief.usage else ""
-    purpose = purpose_clause if purpose_clause and not re.search(r"\d", purpose_clause) else MESSAGES["purpose_default"]
-    if purpose == ctx.brief.name:
-        purpose = MESSAGES["purpose_default"]
-    parts = [MESSAGES["goal_purpose"].format(index=1, name=ctx.brief.name, purpose=purpose)]
-    quantity_rows = [r for r in rows if r.source == MESSAGES["brief_source"] and r.level2 == QUANTITY_LEVEL2]
-    if quantity_rows:
-        items = "、".join(f"{r.level3.removesuffix('数量')}{r.value.lstrip('≥')}" for r in quantity_rows)
-        parts.append(MESSAGES["goal_outputs"].format(index=len(parts) + 1, items=items))
-    deadline = next((r.value for r in rows if r.level3 == MESSAGES["deadline_name"]), None)
-    if deadline:
-        parts.append(MESSAGES["goal_time"].format(index=len(parts) + 1, deadline=deadline.removesuffix("前") + "前"))
-    satisfaction = next((r for r in rows if r.level2 == "服务对象满意度指标"), None)
-    if satisfaction:
-        parts.append(MESSAGES["goal_satisfaction"].format(index=len(parts) + 1, name=satisfaction.level3, value=satisfaction.value))
-    return "；\n".join(parts) + "。"
-
-
-def make_context(brief: Brief) -> DraftContext:
-    """The brief read once: profile, quantities (「培训干部280人次」) and the deadline month."""
-    return DraftContext(
-        brief=brief,
-        profile=brief.profile or DEFAULT_PROFILE,
-        text=f"{brief.name}\n{brief.usage}",
-        quantities=find_quantities(brief.usage or brief.name),
-        month=find_deadline_month(brief.usage) or 12,
-    )
+BRIEF_FINDING_RULE = "brief.figures-disagree"
 
 
 def build_table(brief: Brief, rows: list[Indicator], goal: str) -> ProjectTable:
@@ -329,35 +77,122 @@ def build_table(brief: Brief, rows: list[Indicator], goal: str) -> ProjectTable:
 def checked_result(table: ProjectTable, profile: str, **fields: Any) -> DraftResult:
     """Strict validation (raises on any error finding), remaining warnings kept as findings."""
     checked = Draft.model_validate(table.model_dump(), context={"profile": profile})
-    remaining = [f for f in lint_table(checked, profile=profile) if f.severity != "error"]
-    return DraftResult(
-        table=ProjectTable.model_validate(checked.model_dump()),
-        findings=[f.model_dump() for f in remaining],
-        **fields,
-    )
+    remaining = [f.model_dump() for f in lint_table(checked, profile=profile) if f.severity != "error"]
+    extra = fields.pop("findings", [])
+    return DraftResult(table=ProjectTable.model_validate(checked.model_dump()), findings=extra + remaining, **fields)
 
 
-def _drop_rejected_rows(rows: list[Indicator], ctx: DraftContext, taken: set[str]) -> list[Indicator]:
-    """Safety net: rows the checker still rejects in the assembled table are replaced by the
-    catalogue's rows for their category (a note says so)."""
-    table = build_table(ctx.brief, rows, "")
-    rejected = {f.row for f in lint_table(table, profile=ctx.profile) if f.severity == "error" and f.row is not None}
-    if not rejected:
-        return rows
-    kept = [r for i, r in enumerate(rows) if i not in rejected]
-    for i in sorted(rejected):
-        row = rows[i]
-        ctx.notes.append(MESSAGES["dropped"].format(name=row.level3, reason=row.value))
-        if not any(r.level2 == row.level2 for r in kept):
-            kept += _pick(_catalogue_rows(row.level1, row.level2, ctx), 1, taken)
-    return kept
+# --- the categories of a draft ---------------------------------------------------------------------
+
+
+def _slot(level2: str) -> str:
+    if level2 in COST_LEVEL2:
+        return "cost"
+    if level2 in EFFECT_LEVEL2:
+        return "effect"
+    return level2
+
+
+class _Assembly:
+    """The rows being assembled for one brief, with the pools still to draw from."""
+
+    def __init__(self, ctx: DraftContext, hits: list[Any], corpus_types: dict[str, set[str]]) -> None:
+        self.ctx = ctx
+        self.profile = get_profile(ctx.profile)
+        self.hits = hits
+        self.corpus_types = corpus_types
+        self.rows: list[Candidate] = []
+        self.rejected: set[str] = set()
+        self.used_templates: set[str] = set()
+        self.notes: list[str] = []
+
+    # profile ------------------------------------------------------------------------------------
+    def level2_in_profile(self, level2: str) -> str | None:
+        canonical = canonical_level2(level2, self.ctx.profile)
+        return canonical if self.profile.parent(canonical) else None
+
+    def place(self, candidate: Candidate) -> Candidate | None:
+        level2 = self.level2_in_profile(candidate.row.level2)
+        if level2 is None:
+            return None
+        candidate.row = candidate.row.model_copy(update={"level1": self.profile.parent(level2), "level2": level2})
+        return candidate
+
+    def has(self, candidate: Candidate) -> bool:
+        key = candidate.key
+        return key in self.rejected or any(r.key == key and _slot(r.row.level2) == _slot(candidate.row.level2) for r in self.rows)
+
+    def add(self, candidate: Candidate | None) -> bool:
+        if candidate is None:
+            return False
+        placed = self.place(candidate)
+        if placed is None or self.has(placed):
+            return False
+        self.rows.append(placed)
+        if placed.template:
+            self.used_templates.add(placed.template)
+        return True
+
+    def count(self, slot: str) -> int:
+        return sum(1 for r in self.rows if _slot(r.row.level2) == slot)
+
+    # pools ----------------------------------------------------------------------------------------
+    def templates(self, slot: str, kinds: Iterable[ProjectType]) -> Iterable[tuple[ProjectType, Template]]:
+        from assistant.drafting.rows import _template_applies
+
+        for kind in kinds:
+            for template in kind.templates:
+                if template.id in self.used_templates or _slot(template.level2) != slot:
+                    continue
+                if _template_applies(template, self.ctx):
+                    yield kind, template
+
+    def fill(self, slot: str, want: int) -> None:
+        types = self.ctx.types
+        own, common = types[:-1], types[-1:]
+        for pool in (lambda: self._library(slot, own), lambda: self._corpus(slot), lambda: self._library(slot, common)):
+            for candidate in pool():
+                if self.count(slot) >= want:
+                    return
+                self.add(candidate)
+
+    def _library(self, slot: str, kinds: list[ProjectType]) -> Iterable[Candidate]:
+        for kind, template in self.templates(slot, kinds):
+            quantity = None
+            if template.value.method == "unit_cost":
+                if any(r.statement and r.statement.kind == "standard" for r in self.rows):
+                    continue  # the brief's own standard is the unit cost
+                quantity = next((s for s in self.ctx.statements if s.kind in ("quantity",) and
+                                 (s.unit or "").removeprefix("万") in template.value.units), None)
+            if template.value.method == "deadline" and self.count(TIME_LEVEL2):
+                continue
+            candidate = template_row(kind, template, self.ctx, quantity)
+            if candidate is not None:
+                yield candidate
+
+    def _corpus(self, slot: str) -> Iterable[Candidate]:
+        if slot == "cost" or slot == QUANTITY_LEVEL2 or slot == TIME_LEVEL2:
+            return  # counts, money and dates belong to their own project
+        own = {t for t in (self.ctx.classification.primary, self.ctx.classification.secondary) if t}
+        for hit in self.hits:
+            level2 = self.level2_in_profile(hit_value(hit, "level2", "") or "")
+            if level2 is None or _slot(level2) != slot:
+                continue
+            same_type = bool(own & self.corpus_types.get(hit_value(hit, "project_name", "") or "", set()))
+            candidate = corpus_row(hit, level2, self.ctx, same_type)
+            if candidate is not None:
+                yield candidate
+
+
+# --- the drafter ---------------------------------------------------------------------------------------
 
 
 class RuleDrafter:
-    """Deterministic drafter. `retriever` is an assistant.retrieval Retriever (or None: catalogue only)."""
+    """Deterministic drafter. `retriever` is an assistant.retrieval Retriever (or None: library only)."""
 
     def __init__(self, retriever: Any | None = None) -> None:
         self.retriever = retriever
+        self._corpus_types: dict[str, set[str]] | None = None
 
     def similar(self, brief: Brief) -> tuple[list[Any], list[Any]]:
         """(similar indicator hits, similar project hits) for the brief; empty without a retriever."""
@@ -382,24 +217,178 @@ class RuleDrafter:
             search_vector(query, vector, SIMILAR_PROJECTS, self.retriever.filters(kind="project")),
         )
 
+    def corpus_types(self) -> dict[str, set[str]]:
+        """The types of every corpus project by name (classified once, from name and use)."""
+        if self._corpus_types is None:
+            from assistant import corpus
+
+            types: dict[str, set[str]] = {}
+            try:
+                tables = corpus.load_tables()
+            except Exception:  # noqa: BLE001 - no corpus: corpus rows are judged by their words alone
+                tables = []
+            for table in tables:
+                found = classify(table.project_name, f"{table.fund_use}\n{table.goal}")
+                types[table.project_name] = {t for t in (found.primary, found.secondary) if t}
+            self._corpus_types = types
+        return self._corpus_types
+
     def draft(self, brief: Brief, similar: tuple[list[Any], list[Any]] | None = None) -> DraftResult:
         """`similar`: hits already retrieved for this brief (as from `similar`), to search once."""
         ctx = make_context(brief)
         hits, projects = similar if similar is not None else self.similar(brief)
-        taken: set[str] = set()
-        rows: list[Indicator] = []
-        for level1, level2, want, use_catalogue in DRAFT_LAYOUT[ctx.profile]:
-            rows += _rows_for(level1, level2, want, use_catalogue, hits, ctx, taken)
-        rows = _drop_rejected_rows(rows, ctx, taken)
-        table = build_table(brief, rows, _goal(rows, ctx))
+        corpus_types = self.corpus_types() if hits or projects else {}
+        assembly = _Assembly(ctx, hits, corpus_types)
+        brief_rows = self._brief_rows(assembly)
+        self._fill(assembly)
+        rows = self._clean(assembly, brief_rows)
+        table = build_table(brief, rows, write_goal(rows, ctx))
         return checked_result(
-            table, ctx.profile, method="rules", notes=list(dict.fromkeys(ctx.notes)), similar=[similar_entry(p) for p in projects]
+            table, ctx.profile, method="rules", notes=self._notes(assembly), findings=self._brief_findings(ctx),
+            similar=self._similar(projects, ctx, corpus_types), project_type=ctx.classification.to_dict(),
         )
+
+    # steps -----------------------------------------------------------------------------------------
+    def _brief_rows(self, assembly: _Assembly) -> set[int]:
+        """One row per statement (caps and percentage standards merged into one cost row)."""
+        ctx = assembly.ctx
+        statements = list(ctx.statements)
+        merged = _merge_percent_standard(statements, ctx)
+        for candidate in merged:
+            assembly.add(candidate)
+        for s in statements:
+            if s.kind in ("cap", "percent_standard"):
+                continue
+            assembly.add(statement_row(_named_standard(s, statements, ctx), ctx, assembly.used_templates))
+        return {id(r) for r in assembly.rows}
+
+    def _fill(self, assembly: _Assembly) -> None:
+        for slot in (QUANTITY_LEVEL2, "质量指标", TIME_LEVEL2, "cost", "effect", SATISFACTION_LEVEL2):
+            assembly.fill(slot, WANT[slot])
+
+    def _clean(self, assembly: _Assembly, brief_rows: set[int]) -> list[Indicator]:
+        """Rows the checker flags are dropped and their category refilled, until none is flagged."""
+        ctx = assembly.ctx
+        for _ in range(MAX_ROUNDS):
+            rows = self._ordered(assembly)
+            table = build_table(ctx.brief, [c.row for c in rows], write_goal([c.row for c in rows], ctx))
+            flagged = {}
+            for f in lint_table(table, profile=ctx.profile):
+                if f.severity in ("error", "warning") and f.row is not None:
+                    flagged.setdefault(f.row, f.message)
+            if not flagged:
+                assembly.rows = rows
+                return [c.row for c in rows]
+            for index, reason in flagged.items():
+                candidate = rows[index]
+                assembly.rows.remove(candidate)
+                assembly.rejected.add(candidate.key)
+                if id(candidate) in brief_rows and candidate.statement is not None:
+                    assembly.notes.append(MESSAGES["dropped_brief"].format(text=candidate.statement.text, reason=reason))
+                else:
+                    assembly.notes.append(MESSAGES["dropped"].format(name=candidate.row.level3, reason=reason))
+            self._fill(assembly)
+        rows = self._ordered(assembly)
+        assembly.rows = rows
+        return [c.row for c in rows]
+
+    def _ordered(self, assembly: _Assembly) -> list[Candidate]:
+        order = [l2 for children in assembly.profile.level2.values() for l2 in children]
+        return sorted(assembly.rows, key=lambda c: order.index(c.row.level2) if c.row.level2 in order else len(order))
+
+    def _notes(self, assembly: _Assembly) -> list[str]:
+        ctx = assembly.ctx
+        notes = [ctx.classification.line]
+        confirm = [f"{c.row.level3} {c.row.value}" for c in assembly.rows if c.confirm]
+        if confirm:
+            notes.append(MESSAGES["confirm"].format(rows="；".join(confirm)))
+        corpus = [f"{c.row.level3}（{c.row.source}）" for c in assembly.rows if c.origin == "corpus"]
+        if corpus:
+            notes.append(MESSAGES["corpus_used"].format(rows="；".join(corpus)))
+        notes += [MESSAGES["figures"].format(message=m) for m in check_figures(ctx.statements, ctx.brief.budget, self._type_ids(ctx))]
+        notes += assembly.notes
+        return list(dict.fromkeys(notes))
+
+    @staticmethod
+    def _type_ids(ctx: DraftContext) -> list[str]:
+        return [t for t in (ctx.classification.primary, ctx.classification.secondary) if t]
+
+    def _brief_findings(self, ctx: DraftContext) -> list[dict[str, Any]]:
+        return [
+            {"rule": BRIEF_FINDING_RULE, "severity": "warning", "project_name": ctx.brief.name, "level1": None,
+             "level2": None, "level3": None, "field": "budget", "message": message,
+             "suggestion": "核实补助（服务）数量、标准和预算数，使三者一致后再提交"}
+            for message in check_figures(ctx.statements, ctx.brief.budget, self._type_ids(ctx))
+        ]
+
+    def _similar(self, projects: list[Any], ctx: DraftContext, corpus_types: dict[str, set[str]]) -> list[dict[str, Any]]:
+        """Cited similar projects: only those of this project's type."""
+        own = set(self._type_ids(ctx))
+        cited = [similar_entry(p) for p in projects
+                 if own & corpus_types.get(hit_value(p, "project_name", "") or "", set())]
+        return cited
+
+
+def _merge_percent_standard(statements: list[Statement], ctx: DraftContext) -> list[Candidate]:
+    """「按设备投资额的8%予以奖补，单个企业最高不超过50万元」 -> one cost row with both."""
+    from assistant.drafting.rows import SOURCE_BRIEF, MESSAGES as ROW_MESSAGES
+
+    percent = next((s for s in statements if s.kind == "percent_standard"), None)
+    caps = [s for s in statements if s.kind == "cap"]
+    out: list[Candidate] = []
+    if percent is not None and caps:
+        cap = caps[0]
+        value = MESSAGES["percent_standard_value"].format(base=percent.subject, number=f"{percent.number:g}",
+                                                          verb=percent.verb, cap=f"{cap.number:g}{cap.unit}")
+        name = f"{cap.subject}{MESSAGES['percent_standard'].format(verb=percent.verb)}" if cap.subject else \
+            MESSAGES["percent_standard"].format(verb=percent.verb)
+        row = Indicator(level2="成本指标", level3=name, description=ROW_MESSAGES["explain_standard"].format(
+            text=f"{percent.text}，{cap.text}"), value=value, basis=ROW_MESSAGES["basis_brief_cost"].format(
+            text=f"{percent.text}，{cap.text}"), source=SOURCE_BRIEF)
+        out.append(Candidate(row, "brief", None, percent))
+        caps = caps[1:]
+    elif percent is not None:
+        row = Indicator(level2="质量指标", level3=MESSAGES["percent_only_name"].format(verb=percent.verb),
+                        description=ROW_MESSAGES["explain_standard"].format(text=percent.text),
+                        value=f"={percent.number:g}%", basis=ROW_MESSAGES["basis_brief"].format(text=percent.text),
+                        source=SOURCE_BRIEF)
+        out.append(Candidate(row, "brief", None, percent))
+    for cap in caps:
+        row = Indicator(level2="成本指标", level3=cap.name, description=ROW_MESSAGES["explain_standard"].format(text=cap.text),
+                        value=f"≤{cap.number:g}{cap.unit}", basis=ROW_MESSAGES["basis_brief_cost"].format(text=cap.text),
+                        source=SOURCE_BRIEF)
+        out.append(Candidate(row, "brief", None, cap))
+    return out
+
+
+def _named_standard(s: Statement, statements: list[Statement], ctx: DraftContext) -> Statement:
+    """A standard named for what it pays (人均安家补贴标准) and, when several standards follow
+    several counts, for whom (引进博士…标准)."""
+    if s.kind != "standard":
+        return s
+    from dataclasses import replace
+
+    from assistant.drafting.money import pair_standards
+
+    name = s.name
+    generic = name.endswith(("补助标准", "支出标准")) and not s.subject
+    if generic and ctx.support:
+        name = name.replace("补助标准", f"{ctx.support}标准").replace("支出标准", f"{ctx.support}标准")
+    standards = [x for x in statements if x.kind == "standard"]
+    if len(standards) > 1:
+        pair = next((p for p in pair_standards(statements) if p.standard is s), None)
+        if pair is not None and pair.count.subject:
+            who = pair.count.subject.removeprefix(pair.count.verb) or pair.count.subject
+            name = f"{who}{name}" if who not in name else name
+    return replace(s, name=name)
 
 
 def similar_entry(hit: Any) -> dict[str, Any]:
-    return {
-        "project_name": hit_value(hit, "project_name", ""),
-        "score": hit_value(hit, "score", 0.0),
-        "source": _source_label(hit),
-    }
+    source = hit_value(hit, "source") or {}
+    get = source.get if isinstance(source, dict) else (lambda k, d=None: getattr(source, k, d))
+    row = get("row", None)
+    label = f"{get('file', '')} · {hit_value(hit, 'project_name', '')}" + (f" · 第{row}行" if row else "")
+    return {"project_name": hit_value(hit, "project_name", ""), "score": hit_value(hit, "score", 0.0), "source": label}
+
+
+__all__ = ["DEFAULT_PLAN", "RuleDrafter", "build_table", "checked_result", "make_context", "money_text", "row_key"]

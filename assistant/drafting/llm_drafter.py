@@ -1,19 +1,26 @@
-"""The LLM drafter: the same interface as RuleDrafter, a chat model writes the rows.
+"""The LLM drafter: the same interface as RuleDrafter, and behind the same gate.
 
-The model only writes what it is good at: the goal text and the indicator rows, as JSON in the
-LLMDraft schema (few-shot from the retrieved indicators). Everything that matters for money and
-structure is done by code afterwards:
+The rules draft is written first (assistant.drafting.deterministic). The model is then asked for
+what a language model can add: the goal text and better-worded rows for the open slots
+(质量, 效益, 满意度) where the rules draft holds only customary library rows. Everything else
+is the rules draft's and cannot be changed by the model:
 
-- identity, budget {total, fiscal, other} and the spending plan come from the brief;
-- 一级/二级 names are canonicalised with the profile, a 二级 under the wrong 一级 is re-homed;
-- the cost rows are the rules drafter's (tied to the budget), whatever the model wrote;
-- the brief's quantities (and an explicit deadline) are kept, added when the model dropped them;
-- required categories the model left out are filled from the rules draft;
-- every row says where it came from (大模型, with the corpus project it follows, or the rule source).
+- identity, budget {total, fiscal, other}, the spending plan;
+- every row of the brief's own statements, the cost rows, the deadlines;
+- the project type and who the project serves.
 
-The result is linted; error findings go back to the model in Chinese (prompts/reask.md) at most
-`max_reasks` times. When the endpoint fails or the errors remain, the rules draft is returned
-with method 'llm-fallback' and a note saying why. The table always passes `Draft` validation.
+A model row enters the table only through the gate: its category exists in the profile and is
+an open slot; it carries no prompt text, no template hint, no year other than the project's;
+the fit rules find nothing (another project's subject or beneficiaries, money as output …);
+the checker finds neither error nor warning. Its basis is rewritten honestly: a corpus project
+is named only when the row is that project's row with that project's value; otherwise
+「计划标准：项目实施方案（大模型拟定，提交前请确认）」. The model's goal text replaces the rules
+goal only when it is 2–4 numbered sentences, leaks no prompt text, and every number in it is
+backed by a row.
+
+Rows with checker errors go back to the model with the Chinese findings (at most `max_reasks`
+times). When the endpoint fails or nothing the model wrote passes, the rules draft is returned
+with method 'llm-fallback' and a note saying why.
 """
 
 from __future__ import annotations
@@ -24,79 +31,76 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.checks import Finding, canonical_level1, get_profile, lint_table
+from assistant.checks import Finding, get_profile, lint_table
+from assistant.checks.rules_fit import row_fit_problems
 from assistant.drafting.brief import Brief, DraftResult
-from assistant.drafting.deterministic import (
-    COST_LEVEL2,
-    DRAFT_LAYOUT,
-    MESSAGES as RULE_MESSAGES,
-    QUANTITY_LEVEL2,
-    DraftContext,
-    RuleDrafter,
-    adapt_hit,
-    build_table,
-    checked_result,
-    hit_value,
-    make_context,
-    norm_name,
-)
-from assistant.drafting.describe import find_deadline_month
+from assistant.drafting.context import DraftContext, make_context
+from assistant.drafting.deterministic import RuleDrafter, build_table, checked_result
+from assistant.drafting.rows import SOURCE_BRIEF, SOURCE_BUDGET, hit_value, row_key
 from assistant.llm.client import LLMNotConfigured, LLMSettings, make_chat_model, structured_call
 from assistant.llm.local import LocalModelError
-from assistant.llm.prompts import render_prompt
+from assistant.llm.prompts import load_prompt, render_prompt
 from assistant.llm.schema import LLMDraft, LLMIndicator, schema_for_prompt
-from assistant.model import Indicator, ProjectTable, ValueKind
+from assistant.model import Indicator, ProjectTable
+from assistant.vocab import COST_LEVEL2, EFFECT_LEVEL2, QUALITY_LEVEL2, SATISFACTION_LEVEL2, fold
 
 log = logging.getLogger(__name__)
 
 MAX_REASKS = 2
-# A full answer is ~10 rows of ~70 tokens plus the goal; the local model's context is 4096
-# tokens, shared by the prompt (~1.5k), the previous answer and the findings on a re-ask.
-DEFAULT_MAX_TOKENS = 1200
-EXAMPLES_PER_CATEGORY = 2
+# The answer is the goal and a few rows (~70 tokens each); the local model's context is 4096
+# tokens, shared by the prompt (~1.2k), the previous answer and the findings on a re-ask.
+DEFAULT_MAX_TOKENS = 900
+EXAMPLES = 6
 MAX_FINDINGS_IN_REASK = 12
 # Caps (characters) on what goes into a prompt: the brief may carry 20,000 characters of usage,
 # corpus rows may be long; neither may crowd out the instructions or the answer.
 LIMITS = {"name": 100, "department": 60, "usage": 800, "field": 60, "project": 40, "finding": 300}
-TIME_LEVEL2 = "时效指标"
 LLM_SOURCE = "大模型"
+OPEN_SLOTS = (QUALITY_LEVEL2, *EFFECT_LEVEL2, SATISFACTION_LEVEL2)
+# Prompt phrases that must never reach a table (the model copies instructions it was shown).
+LEAK_MARKERS = (
+    "必须保留", "本项目简介", "项目简介", "分条写", "不是指令", "参考示例", "具体到本项目", "反映什么", "怎么算",
+    "只输出", "JSON", "json", "……", "<", ">", "参考：", "系统已写好", "不要重复", "按本项目调整", "示例", "运算符",
+    "三级指标名称", "指标值确定依据：计划标准/", "如 ≥",
+)
 
 MESSAGES = {
-    "source_ref": "大模型（参考：{project}）",
     "unknown_department": "（未填写）",
     "no_examples": "（无）",
-    "example": "- {level1}/{level2}｜{level3}｜{value}｜{description}（参考：{project}）",
-    "brief_example": "- {level1}/{level2}｜{level3}｜{value}｜{description}（本项目简介，必须保留）",
-    "required_line": "- {level1}：{items}",
-    "at_least_one": "{names}（至少一项）",
-    "cost_by_code": "{level2}（由系统按预算数计算，不必写）",
-    # One row per category (the brief's quantities aside): answer tokens are the slow part on a
-    # CPU (~1.5 tok/s under load); code adds the cost rows and fills what is missing.
-    "rows_per_level2": "除简介中的数量外，每个二级指标只写 1 个三级指标，描述和依据各一句话。",
-    "deadline": "全部任务在 {year}年{month}月底前完成。",
+    "example": "- {level2}｜{level3}｜{value}｜{description}（{project}）",
+    "fixed_row": "- {level2}｜{level3}｜{value}",
+    "slots": "请只写以下类别的三级指标（每类 1 个，写法具体到本项目）：{slots}。",
+    "deadline": "本项目在 {year}年{when}前完成。",
     "finding": "{n}. {message}",
     "suggestion": "（建议：{suggestion}）",
+    "basis_llm": "计划标准：项目实施方案（大模型拟定，提交前请确认）",
+    "basis_history": "历史标准：参照“{project}”同类指标（{value}）",
+    "source_ref": "大模型（参考：{project}）",
     # notes for the user
-    "llm_ok": "由大模型起草，系统检查通过（大模型调用 {calls} 次，用时 {seconds:.0f} 秒）",
+    "llm_ok": "由大模型补充撰写，系统检查通过（大模型调用 {calls} 次，用时 {seconds:.0f} 秒）",
     "llm_reasked": "检查意见已退回大模型修改 {count} 次",
-    "budget_by_code": "预算数、资金来源和资金支出计划按项目简介由系统填写",
-    "cost_by_code_note": "成本指标按预算数由系统计算：{rows}",
-    "quantity_added": "简介中的“{row}”大模型没有写，已由系统补上",
-    "quantity_fixed": "“{name}”的指标值按项目简介改为 {value}",
-    "rehomed": "“{name}”的二级指标“{level2}”应属于“{level1}”，已由系统调整",
-    "dropped_category": "“{name}”的类别“{level2}”不属于 {profile} 指标体系，已删除",
-    "dropped_duplicate": "重复的指标“{name}”已删除",
-    "year_fixed": "“{name}”的年份已按项目年度改为 {value}",
-    "category_filled": "大模型没有写“{group}”，已用规则草稿补充：{rows}",
+    "by_code": "预算、资金来源、支出计划、申报内容中的指标和成本指标由系统按申报内容填写，大模型不能更改",
+    "llm_rows": "大模型撰写的指标：{rows}",
+    "rejected": "大模型写的“{name}”未采用：{reason}",
+    "goal_kept": "大模型写的绩效目标未采用（{reason}），使用系统起草的目标",
     "usage_capped": "资金用途较长，只把前 {limit} 字交给大模型",
     "fallback": "大模型起草未成功，已改用规则起草：{reason}",
     "fallback_findings": "经 {reasks} 次退回修改，大模型草稿仍有 {count} 处错误（{first}）",
+    "nothing_passed": "大模型写的指标和目标都没有通过检查",
+    "reason_leak": "含有提示词原文",
+    "reason_slot": "该类别由系统按申报内容或预算填写",
+    "reason_category": "类别“{level2}”不属于{profile}指标体系",
+    "reason_duplicate": "与已有指标重复",
+    "reason_fit": "{message}",
+    "reason_year": "年份不是本项目年度",
+    "reason_hint": "名称中含有模板提示",
+    "goal_sentences": "应为2至4条编号的句子",
+    "goal_numbers": "其中的数字没有对应的指标",
 }
 
 _TAG = re.compile(r"[<＜〈‹]\s*/?\s*[A-Za-z][\w\-]*[^<>＜＞〈〉‹›\n]{0,40}?[>＞〉›]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
-_YEAR = re.compile(r"((?:19|20)\d{2})(\s*年)")
-_YEAR_MONTH = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月")
+_YEAR = re.compile(r"(?:19|20)\d{2}")
 
 
 def prompt_safe(text: Any, limit: int) -> str:
@@ -113,92 +117,67 @@ def prompt_safe(text: Any, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# --------------------------------------------------------------------------- the prompt
+
+
 @dataclass
 class _Examples:
     text: str
-    projects: dict[str, str]  # normalised 三级 name -> corpus project it appears in
+    rows: dict[str, tuple[str, str]]  # row key -> (corpus project, value) of rows shown or retrieved
 
 
-@dataclass
-class _Assembly:
-    table: ProjectTable
-    notes: list[str] = field(default_factory=list)
-
-
-def _examples(hits: list[Any], ctx: DraftContext, brief_rows: list[Indicator]) -> _Examples:
-    """Few-shot lines: the brief's own rows first, then per required category the top
-    retrieved indicators the checker accepts (adapted to this project's year)."""
-    lines = [
-        MESSAGES["brief_example"].format(**_safe_row(row))
-        for row in brief_rows
-    ]
-    projects: dict[str, str] = {}
-    scratch = DraftContext(ctx.brief, ctx.profile, ctx.text, ctx.quantities, ctx.month)  # drop notes stay here
-    for level1, level2, _want, _catalogue in DRAFT_LAYOUT[ctx.profile]:
-        if level2 in COST_LEVEL2:
-            continue  # computed from the budget by code
-        shown: set[str] = set()
-        for hit in hits:
-            if len(shown) >= EXAMPLES_PER_CATEGORY:
-                break
-            if get_profile(ctx.profile).resolve_level2(hit_value(hit, "level2", "") or "")[0] != level2:
-                continue
-            row = adapt_hit(hit, level1, level2, scratch)
-            key = norm_name(row.level3) if row else ""
-            if row is None or key in shown:
-                continue
-            shown.add(key)
-            project = hit_value(hit, "project_name", "") or ""
-            projects.setdefault(key, project)
-            lines.append(MESSAGES["example"].format(**_safe_row(row), project=prompt_safe(project, LIMITS["project"])))
-    for hit in hits:  # names the model may take from any retrieved row, not only the shown ones
-        name = hit_value(hit, "level3", "") or ""
-        if name:
-            projects.setdefault(norm_name(name), hit_value(hit, "project_name", "") or "")
-    return _Examples("\n".join(lines) or MESSAGES["no_examples"], projects)
-
-
-def _safe_row(row: Indicator) -> dict[str, str]:
-    return {
-        key: prompt_safe(getattr(row, key), LIMITS["field"])
-        for key in ("level1", "level2", "level3", "value", "description")
-    }
-
-
-def _required_text(ctx: DraftContext) -> str:
+def _examples(hits: list[Any], ctx: DraftContext) -> _Examples:
+    """Few-shot lines: retrieved rows of the open slots that fit this project (fit rules)."""
     profile = get_profile(ctx.profile)
-    lines = []
-    for level1, groups in profile.required.items():
-        items = []
-        for group in groups:
-            if all(level2 in COST_LEVEL2 for level2 in group):
-                items.append(MESSAGES["cost_by_code"].format(level2=group[0]))
-            elif len(group) > 1:
-                items.append(MESSAGES["at_least_one"].format(names="、".join(group)))
-            else:
-                items.append(group[0])
-        lines.append(MESSAGES["required_line"].format(level1=level1, items="、".join(items)))
-    lines.append(MESSAGES["rows_per_level2"])
-    month = find_deadline_month(ctx.brief.usage)
-    if month:
-        lines.append(MESSAGES["deadline"].format(year=ctx.brief.year, month=month))
-    return "\n".join(lines)
+    lines: list[str] = []
+    rows: dict[str, tuple[str, str]] = {}
+    for hit in hits:
+        name, value = (hit_value(hit, "level3", "") or "").strip(), (hit_value(hit, "value", "") or "").strip()
+        level2 = profile.resolve_level2(hit_value(hit, "level2", "") or "")[0]
+        if not name or level2 not in OPEN_SLOTS:
+            continue
+        probe = Indicator(level2=level2, level3=name, value=value)
+        if row_fit_problems(probe, level2, ctx.context, ctx.year) or "*" in name:
+            continue
+        project = hit_value(hit, "project_name", "") or ""
+        rows.setdefault(row_key(name), (project, value))
+        if len(lines) < EXAMPLES:
+            lines.append(MESSAGES["example"].format(
+                level2=level2, level3=prompt_safe(name, LIMITS["field"]), value=prompt_safe(value, LIMITS["field"]),
+                description=prompt_safe(hit_value(hit, "description", "") or "", LIMITS["field"]),
+                project=prompt_safe(project, LIMITS["project"])))
+    return _Examples("\n".join(lines) or MESSAGES["no_examples"], rows)
 
 
-def _user_prompt(brief: Brief, ctx: DraftContext, examples: _Examples) -> str:
-    return render_prompt(
+def _fixed_rows(table: ProjectTable) -> str:
+    return "\n".join(MESSAGES["fixed_row"].format(level2=r.level2, level3=prompt_safe(r.level3, LIMITS["field"]),
+                                                  value=prompt_safe(r.value, LIMITS["field"]))
+                     for r in table.indicators if r.source in (SOURCE_BRIEF, SOURCE_BUDGET))
+
+
+def _slots(ctx: DraftContext) -> str:
+    profile = get_profile(ctx.profile)
+    present = [s for s in OPEN_SLOTS if profile.parent(s)]
+    return MESSAGES["slots"].format(slots="、".join(present))
+
+
+def draft_prompt(brief: Brief, hits: list[Any], rules: ProjectTable) -> tuple[list[tuple[str, str]], _Examples]:
+    """The first request: (system, user) messages, and the examples shown (for provenance)."""
+    ctx = make_context(brief)
+    examples = _examples(hits, ctx)
+    user = render_prompt(
         "draft_user",
         name=prompt_safe(brief.name, LIMITS["name"]),
         department=prompt_safe(brief.department, LIMITS["department"]) or MESSAGES["unknown_department"],
         year=brief.year,
         budget=f"{brief.budget:,.2f}",
-        fiscal=f"{brief.fiscal or 0:,.2f}",
-        other=f"{brief.other or 0:,.2f}",
         usage=prompt_safe(brief.usage or brief.name, LIMITS["usage"]),
+        fixed=_fixed_rows(rules) or MESSAGES["no_examples"],
         examples=examples.text,
-        required=_required_text(ctx),
+        slots=_slots(ctx),
         profile=ctx.profile,
     )
+    return [("system", render_prompt("draft_system", schema=schema_for_prompt(LLMDraft))), ("human", user)], examples
 
 
 def _findings_text(errors: list[Finding]) -> str:
@@ -212,131 +191,136 @@ def _findings_text(errors: list[Finding]) -> str:
     return "\n".join(lines)
 
 
-def draft_prompt(brief: Brief, hits: list[Any], rules: ProjectTable) -> tuple[list[tuple[str, str]], _Examples]:
-    """The first request: (system, user) messages, and the examples shown (for provenance).
-    `hits`: retrieved indicators; `rules`: the rules draft, whose brief quantities are shown."""
-    ctx = make_context(brief)
-    brief_rows = [
-        r for r in rules.indicators if r.source == RULE_MESSAGES["brief_source"] and r.level2 == QUANTITY_LEVEL2
-    ]
-    examples = _examples(hits, ctx, brief_rows)
-    messages = [
-        ("system", render_prompt("draft_system", schema=schema_for_prompt(LLMDraft))),
-        ("human", _user_prompt(brief, ctx, examples)),
-    ]
-    return messages, examples
+# --------------------------------------------------------------------------- the gate
 
 
-# --------------------------------------------------------------------------- assembling in code
+def _prompt_phrases() -> tuple[str, ...]:
+    """Distinctive phrases of the prompt templates (≥ 8 characters between punctuation)."""
+    phrases: set[str] = set(LEAK_MARKERS)
+    for name in ("draft_system", "draft_user", "reask"):
+        text = re.sub(r"\{[a-z_]+\}", "|", load_prompt(name))
+        phrases |= {p for p in re.split(r"[，。；：、（）()\n|“”「」,;:]+", text) if len(p.strip()) >= 8}
+    return tuple(sorted(phrases))
 
 
-def _model_row(item: LLMIndicator, ctx: DraftContext, examples: _Examples, notes: list[str]) -> Indicator | None:
-    """One answer row with canonical categories under the right 一级 and this year's dates;
-    None for a category the profile does not have. Cost rows are left to the caller."""
-    profile = get_profile(ctx.profile)
-    name = item.level3.strip()
-    level2 = profile.resolve_level2(item.level2)[0]
-    if level2 is None:
-        notes.append(MESSAGES["dropped_category"].format(name=name, level2=item.level2, profile=ctx.profile))
-        return None
-    level1 = profile.parent(level2) or canonical_level1(item.level1, ctx.profile)
-    if canonical_level1(item.level1, ctx.profile) != level1:
-        notes.append(MESSAGES["rehomed"].format(name=name, level2=level2, level1=level1))
-    row = Indicator(
-        level1=level1,
-        level2=level2,
-        level3=name,
-        description=item.description.strip(),
-        value=item.value.strip(),
-        basis=item.basis.strip(),
-    )
-    if row.parsed.kind is ValueKind.time and _YEAR.search(row.value):
-        fixed = _YEAR.sub(rf"{ctx.brief.year}\2", row.value)
-        if fixed != row.value:
-            notes.append(MESSAGES["year_fixed"].format(name=name, value=fixed))
-            row = row.with_value(fixed)
-    project = examples.projects.get(norm_name(name))
-    source = MESSAGES["source_ref"].format(project=project) if project else LLM_SOURCE
-    return row.model_copy(update={"source": source})
+def leaks(text: str) -> bool:
+    """Whether a text carries prompt instructions (the markers or a sentence of the templates)."""
+    return any(phrase and phrase in text for phrase in _prompt_phrases())
 
 
-def _same_target(model: Indicator, rule: Indicator) -> bool:
-    if rule.parsed.kind is ValueKind.time:
-        return _YEAR_MONTH.findall(model.value) == _YEAR_MONTH.findall(rule.value)
-    return (model.parsed.number, model.parsed.unit) == (rule.parsed.number, rule.parsed.unit)
+@dataclass
+class _Gate:
+    ctx: DraftContext
+    examples: _Examples
+    rules: ProjectTable
+    notes: list[str] = field(default_factory=list)
+    accepted: list[Indicator] = field(default_factory=list)
+
+    def row(self, item: LLMIndicator) -> Indicator | None:
+        profile = get_profile(self.ctx.profile)
+        name, value = item.level3.strip(), item.value.strip()
+        level2 = profile.resolve_level2(item.level2)[0]
+        reason = None
+        if level2 is None:
+            reason = MESSAGES["reason_category"].format(level2=item.level2, profile=self.ctx.profile)
+        elif level2 not in OPEN_SLOTS:
+            reason = MESSAGES["reason_slot"]
+        elif any(leaks(text) for text in (name, value, item.description)):
+            reason = MESSAGES["reason_leak"]
+        elif "*" in name or "＊" in name:
+            reason = MESSAGES["reason_hint"]
+        elif any(int(y) != self.ctx.year for y in _YEAR.findall(name + value)):
+            reason = MESSAGES["reason_year"]
+        if reason:
+            self.notes.append(MESSAGES["rejected"].format(name=name, reason=reason))
+            return None
+        row = Indicator(level1=profile.parent(level2), level2=level2, level3=name,
+                        description=item.description.strip() if not leaks(item.description) else "",
+                        value=value, basis=self._basis(name, value), source=self._source(name, value))
+        problems = row_fit_problems(row, level2, self.ctx.context, self.ctx.year)
+        if problems:
+            from assistant.checks.messages import MESSAGES as CHECK_MESSAGES
+
+            message = CHECK_MESSAGES[problems[0].rule].format(loc=name, **problems[0].params)
+            self.notes.append(MESSAGES["rejected"].format(name=name, reason=message))
+            return None
+        return row
+
+    def _cited(self, name: str, value: str) -> str | None:
+        found = self.examples.rows.get(row_key(name))
+        return found[0] if found and found[1] == value else None
+
+    def _basis(self, name: str, value: str) -> str:
+        project = self._cited(name, value)
+        return MESSAGES["basis_history"].format(project=project, value=value) if project else MESSAGES["basis_llm"]
+
+    def _source(self, name: str, value: str) -> str:
+        project = self._cited(name, value)
+        return MESSAGES["source_ref"].format(project=project) if project else LLM_SOURCE
 
 
-def _enforce_brief_rows(rows: list[Indicator], brief_rows: list[Indicator], notes: list[str]) -> list[Indicator]:
-    """Each brief row (quantity, explicit deadline) is met by a model row in its category with
-    the same target; otherwise a same-named model row is replaced by it, or it is added."""
-    rows = list(rows)
-    for rule in brief_rows:
-        peers = [r for r in rows if r.level2 == rule.level2]
-        if any(_same_target(r, rule) for r in peers):
-            continue
-        same_name = next((i for i, r in enumerate(rows) if norm_name(r.level3) == norm_name(rule.level3)), None)
-        if same_name is not None:
-            notes.append(MESSAGES["quantity_fixed"].format(name=rule.level3, value=rule.value))
-            rows[same_name] = rule
-        else:
-            notes.append(MESSAGES["quantity_added"].format(row=f"{rule.level3} {rule.value}"))
-            rows.append(rule)
-    return rows
+def assemble(answer: LLMDraft, ctx: DraftContext, rules: ProjectTable, examples: _Examples) -> tuple[ProjectTable, list[str], list[Indicator]]:
+    """The model's answer merged into the rules draft through the gate: (table, notes, model rows kept)."""
+    from assistant.drafting.goal import write_goal
 
-
-def _fill_required(rows: list[Indicator], rule_rows: list[Indicator], ctx: DraftContext, notes: list[str]) -> list[Indicator]:
-    profile = get_profile(ctx.profile)
-    present = {r.level2 for r in rows}
-    taken = {norm_name(r.level3) for r in rows}
-    for groups in profile.required.values():
-        for group in groups:
-            if present & set(group):
-                continue
-            fill = [r for r in rule_rows if r.level2 in group and norm_name(r.level3) not in taken]
-            if fill:
-                notes.append(MESSAGES["category_filled"].format(group="/".join(group), rows="、".join(r.level3 for r in fill)))
-                rows += fill
-                taken |= {norm_name(r.level3) for r in fill}
-    return rows
-
-
-def _layout_order(ctx: DraftContext):
-    """Sort key: the profile's category order (a stable sort keeps the rows' order within one)."""
-    pairs = [(l1, l2) for l1, children in get_profile(ctx.profile).level2.items() for l2 in children]
-    order = {pair: i for i, pair in enumerate(pairs)}
-    return lambda row: order.get((row.level1, row.level2), len(order))
-
-
-def assemble(answer: LLMDraft, ctx: DraftContext, rules: ProjectTable, examples: _Examples) -> _Assembly:
-    """The model's answer turned into a table under the code's rules (see the module doc)."""
-    notes = [MESSAGES["budget_by_code"]]
-    brief_source = RULE_MESSAGES["brief_source"]
-    cost_rows = [r for r in rules.indicators if r.level2 in COST_LEVEL2]
-    month = find_deadline_month(ctx.brief.usage)
-    brief_rows = [
-        r
-        for r in rules.indicators
-        if r.source == brief_source
-        and (r.level2 == QUANTITY_LEVEL2 or (r.level2 == TIME_LEVEL2 and month is not None))
-    ]
-    rows: list[Indicator] = []
-    taken: set[str] = {norm_name(r.level3) for r in cost_rows}
+    gate = _Gate(ctx, examples, rules)
+    keep = [r for r in rules.indicators]
+    model_rows: list[Indicator] = []
+    taken = {row_key(r.level3) for r in keep if r.source in (SOURCE_BRIEF, SOURCE_BUDGET)}
     for item in answer.indicators:
-        row = _model_row(item, ctx, examples, notes)
-        if row is None or row.level2 in COST_LEVEL2:
+        row = gate.row(item)
+        if row is None:
             continue
-        key = norm_name(row.level3)
-        if key in taken:
-            notes.append(MESSAGES["dropped_duplicate"].format(name=row.level3))
+        if row_key(row.level3) in taken:
+            gate.notes.append(MESSAGES["rejected"].format(name=row.level3, reason=MESSAGES["reason_duplicate"]))
             continue
-        taken.add(key)
-        rows.append(row)
-    rows = _enforce_brief_rows(rows, brief_rows, notes)
-    rows += cost_rows
-    notes.append(MESSAGES["cost_by_code_note"].format(rows="；".join(f"{r.level3} {r.value}" for r in cost_rows)))
-    rows = _fill_required(rows, rules.indicators, ctx, notes)
-    rows.sort(key=_layout_order(ctx))
-    return _Assembly(build_table(ctx.brief, rows, answer.goal.strip()), notes)
+        taken.add(row_key(row.level3))
+        model_rows.append(row)
+    # a model row takes the place of a customary library row of its category
+    replaced: set[int] = set()
+    for row in model_rows:
+        index = next((i for i, r in enumerate(keep) if i not in replaced and r.level2 == row.level2
+                      and r.source not in (SOURCE_BRIEF, SOURCE_BUDGET) and not r.source.startswith(LLM_SOURCE)), None)
+        if index is not None:
+            replaced.add(index)
+            keep[index] = row
+        else:
+            keep.append(row)
+    order = [l2 for children in get_profile(ctx.profile).level2.values() for l2 in children]
+    keep.sort(key=lambda r: order.index(r.level2) if r.level2 in order else len(order))
+    goal = answer.goal.strip()
+    problem = _goal_problem(goal, keep, ctx, rules)
+    if problem:
+        gate.notes.append(MESSAGES["goal_kept"].format(reason=problem))
+        goal = write_goal(keep, ctx)
+    table = build_table(ctx.brief, keep, goal)
+    return table, gate.notes, model_rows
+
+
+def _goal_problem(goal: str, rows: list[Indicator], ctx: DraftContext, rules: ProjectTable) -> str | None:
+    if leaks(goal):
+        return MESSAGES["reason_leak"]
+    sentences = re.findall(r"(?:^|[\n；;。])\s*\d+[.、．]", goal)
+    if not 2 <= len(sentences) <= 4:
+        return MESSAGES["goal_sentences"]
+    probe = build_table(ctx.brief, rows, goal)
+    if any(f.rule == "table.goal-number-missing" for f in lint_table(probe, profile=ctx.profile)):
+        return MESSAGES["goal_numbers"]
+    return None
+
+
+def _flagged(table: ProjectTable, profile: str, model_rows: list[Indicator]) -> tuple[list[Finding], set[int]]:
+    """(error findings on model rows, indices of model rows with any error or warning)."""
+    ids = {id(r) for r in model_rows}
+    errors, flagged = [], set()
+    for f in lint_table(table, profile=profile):
+        if f.row is None or id(table.indicators[f.row]) not in ids:
+            continue
+        if f.severity in ("error", "warning"):
+            flagged.add(f.row)
+        if f.severity == "error":
+            errors.append(f)
+    return errors, flagged
 
 
 # --------------------------------------------------------------------------- the drafter
@@ -373,7 +357,7 @@ class LLMDrafter:
 
     def draft(self, brief: Brief) -> DraftResult:
         self.last_calls = []
-        similar = RuleDrafter(self.retriever).similar(brief)  # one search for both drafters
+        similar = self.fallback.similar(brief)  # one search for both drafters
         rules = self.fallback.draft(brief, similar=similar)
         try:
             chat = self._chat()
@@ -388,28 +372,50 @@ class LLMDrafter:
             self.last_calls.append(time.monotonic() - started)
             if problem is not None:
                 return _fall_back(rules, problem)
-            assembled = assemble(answer, ctx, rules.table, examples)
-            errors = [f for f in lint_table(assembled.table, profile=ctx.profile) if f.severity == "error"]
-            if not errors:
-                return self._success(assembled, ctx, rules, attempt)
+            table, notes, model_rows = assemble(answer, ctx, rules.table, examples)
+            errors, flagged = _flagged(table, ctx.profile, model_rows)
+            if not errors or attempt == self.max_reasks:
+                return self._finish(answer, ctx, rules, examples, attempt)
             log.info("LLM draft attempt %d: %d error findings", attempt + 1, len(errors))
-            if attempt == self.max_reasks:
-                first = "；".join(f.message for f in errors[:2])
-                reason = MESSAGES["fallback_findings"].format(reasks=attempt, count=len(errors), first=first)
-                return _fall_back(rules, reason)
             reask = render_prompt("reask", findings=_findings_text(errors))
             messages = [*prompt, ("ai", raw), ("human", reask)]
         raise AssertionError("unreachable: the loop returns on its last attempt")
 
-    def _success(self, assembled: _Assembly, ctx: DraftContext, rules: DraftResult, reasks: int) -> DraftResult:
-        notes = [MESSAGES["llm_ok"].format(calls=len(self.last_calls), seconds=sum(self.last_calls))]
+    def _finish(self, answer: LLMDraft, ctx: DraftContext, rules: DraftResult, examples: _Examples, reasks: int) -> DraftResult:
+        """The gated merge; model rows the checker still flags are left out (the rules draft's
+        rows stay in their place) until no model row is flagged."""
+        dropped: list[str] = []
+        while True:
+            table, notes, model_rows = assemble(answer, ctx, rules.table, examples)
+            _errors, flagged = _flagged(table, ctx.profile, model_rows)
+            if not flagged:
+                break
+            findings = {f.row: f.message for f in lint_table(table, profile=ctx.profile) if f.row in flagged}
+            names = {table.indicators[i].level3 for i in flagged}
+            dropped += [MESSAGES["rejected"].format(name=table.indicators[i].level3, reason=findings.get(i, ""))
+                        for i in sorted(flagged)]
+            answer = answer.model_copy(update={"indicators": [r for r in answer.indicators if r.level3.strip() not in names]})
+        if not model_rows and table.goal == rules.table.goal:
+            reason = (MESSAGES["fallback_findings"].format(reasks=reasks, count=len(dropped), first=dropped[0])
+                      if dropped else MESSAGES["nothing_passed"])
+            return _fall_back(rules, reason)
+        head = [MESSAGES["llm_ok"].format(calls=len(self.last_calls), seconds=sum(self.last_calls))]
         if reasks:
-            notes.append(MESSAGES["llm_reasked"].format(count=reasks))
+            head.append(MESSAGES["llm_reasked"].format(count=reasks))
         if len(ctx.brief.usage) > LIMITS["usage"]:
-            notes.append(MESSAGES["usage_capped"].format(limit=LIMITS["usage"]))
-        return checked_result(assembled.table, ctx.profile, method="llm", notes=notes + assembled.notes, similar=rules.similar)
+            head.append(MESSAGES["usage_capped"].format(limit=LIMITS["usage"]))
+        head.append(MESSAGES["by_code"])
+        if model_rows:
+            head.append(MESSAGES["llm_rows"].format(rows="；".join(f"{r.level3} {r.value}" for r in model_rows)))
+        result_notes = [rules.notes[0], *head, *notes, *dropped, *rules.notes[1:]]
+        return checked_result(table, ctx.profile, method="llm", notes=list(dict.fromkeys(result_notes)),
+                              findings=[f for f in rules.findings if f.get("rule") == "brief.figures-disagree"],
+                              similar=rules.similar, project_type=rules.project_type)
 
 
 def _fall_back(rules: DraftResult, reason: str) -> DraftResult:
     note = MESSAGES["fallback"].format(reason=reason)
     return rules.model_copy(update={"method": "llm-fallback", "notes": [note, *rules.notes]})
+
+
+__all__ = ["DEFAULT_MAX_TOKENS", "LIMITS", "LLMDrafter", "MESSAGES", "assemble", "draft_prompt", "leaks", "prompt_safe"]

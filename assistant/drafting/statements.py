@@ -58,6 +58,8 @@ OUTPUT_VERBS = (
     "执法", "督查", "保洁", "清扫", "运维", "维护", "建立", "打造", "创建", "认定", "申报", "回访", "上门",
     "涉及", "惠及", "受益", "覆盖", "服务", "帮扶", "走访",
 )
+# Acts done to people: their counts read 「企业管理人员培训人次」, not 「培训企业管理人员人次」.
+PEOPLE_VERBS = ("培训", "慰问", "救助", "服务", "接种", "筛查", "体检", "资助", "帮扶", "走访", "回访")
 # Words before a number that say how it is bounded.
 AT_LEAST = ("不少于", "不低于", "至少", "超过", "多于", "达到", "达", "突破", "力争", "争取")
 AT_MOST = ("不超过", "不高于", "最多", "控制在", "以内", "之内", "以下", "低于", "最高")
@@ -572,9 +574,7 @@ def _shorten(subject: str, limit: int = 12) -> str:
     quoted = re.search(r"[“\"][^”\"]{1,12}[”\"]", subject)
     if quoted and len(subject) - quoted.start() <= limit + 4:
         return subject[quoted.start():]  # 「“十五五”规划前期重大课题研究」
-    import jieba
-
-    words = [w for w in jieba.lcut(subject) if w.strip()]
+    words = [w for w in cut_words(subject) if w.strip()]
     kept: list[str] = []
     for word in reversed(words):
         if len("".join(kept)) + len(word) > limit:
@@ -596,14 +596,18 @@ def _not_a_count(before: str, after: str, unit: str, number: float) -> bool:
 
 
 def _following_noun(after: str) -> str:
-    """「3个老旧小区实施改造」 -> '老旧小区' (a classifier followed by its noun)."""
-    m = re.match(r"[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9.]{0,15}", after)
+    """「3个老旧小区实施改造」 -> '老旧小区' (a classifier followed by its noun); a noun stops at a verb
+    or a number (a version such as 等保2.0 stays)."""
+    m = re.match(r"[\u4e00-\u9fffA-Za-z](?:[\u4e00-\u9fffA-Za-z]|\d+\.\d+){0,15}", after)
     if not m:
         return ""
     noun = m.group(0)
     cut = re.search(r"(?:实施|进行|开展|提供|给予|发放|和|及|与|以及|的|共|为|作为|用于|配发|参加|参与|入选|享受|正常|开网店|都|全部|均)", noun)
     noun = noun[: cut.start()] if cut else noun
-    return noun if len(noun) >= 1 and not noun.startswith(("以上", "左右", "以内", "次以上")) else ""
+    verb = next((m2.start() for v in OUTPUT_VERBS for m2 in [re.search(v, noun[1:])] if m2), None)
+    if verb is not None:
+        noun = noun[: verb + 1]
+    return noun if noun and not noun.startswith(("以上", "左右", "以内", "次以上")) else ""
 
 
 _WORKS = r"改造|新建|建设|维修|修缮|整治|提升|打造|创建|运行维护|运维|维护|管护|检修"
@@ -647,12 +651,26 @@ def _is_outcome(lead: str, subject: str) -> bool:
                                                          "开网店", "创业", "游客", "观众", "客流"))
 
 
+def cut_words(text: str) -> list[str]:
+    """Chinese word segmentation (jieba, quiet)."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba.lcut(text)
+
+
 def _quantity_name(subject: str, unit: str) -> str:
     base_unit = unit.removeprefix("万")
     subject = re.sub(r"^(?:为期|共计|共)|(?:为期|共计)$", "", subject.strip("、,， "))
     if subject.endswith(_NAME_ENDINGS) or re.search(r"(?:亩产|单产|产量|服务期|期限|年限)$", subject):
         return subject
     suffix = NAME_SUFFIX.get(base_unit, "数量")
+    people_verb = next((v for v in PEOPLE_VERBS if subject.startswith(v) and len(subject) > len(v) + 1), None)
+    if suffix in ("人数", "人次") and people_verb:
+        subject = subject[len(people_verb):] + people_verb  # 培训企业管理人员 -> 企业管理人员培训(人次)
+        return subject + suffix
     if suffix == "人数" and subject.endswith("人"):
         return subject + "数"
     if suffix == "户数" and subject.endswith("户"):

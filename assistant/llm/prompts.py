@@ -4,7 +4,7 @@ template is written `{{` / `}}`.
 
 Templates and their placeholders:
   draft_system  schema  (otherwise constant, so the server's prompt cache keeps it)
-  draft_user    name, department, year, budget, fiscal, other, usage, examples, required, profile
+  draft_user    name, department, year, budget, usage, fixed, examples, slots, profile
   reask         findings
   chat_tools    tools, schema
 """

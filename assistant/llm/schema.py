@@ -30,7 +30,7 @@ Level2 = Literal[
     "服务对象满意度指标",
 ]
 
-MAX_INDICATORS = 20
+MAX_INDICATORS = 12
 
 
 class LLMIndicator(BaseModel):
@@ -47,7 +47,7 @@ class LLMIndicator(BaseModel):
 class LLMDraft(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    goal: str = Field(min_length=1, max_length=600, description="绩效目标，分条写：1.……；2.……")
+    goal: str = Field(min_length=1, max_length=600, description="绩效目标（2至4条编号的句子）")
     indicators: list[LLMIndicator] = Field(min_length=1, max_length=MAX_INDICATORS)
 
 

@@ -1,0 +1,94 @@
+"""Money that adds up: the brief's standards checked against its counts and its budget.
+
+「补贴对象1850人，每人每月80元」 with a budget of 150万元: 1850人 × 80元/人·月 × 12个月 =
+177.6万元 > 150万元. Such a disagreement is reported as a finding of the draft (rule
+`brief.figures-disagree`), never hidden; the rows keep the brief's own figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.drafting.statements import Statement
+
+TOLERANCE = 0.05  # 5%: rounding, fees and small items the brief does not list
+# Projects whose budget is (almost) all the standard times the count: a shortfall is worth saying too.
+CASH_TYPES = {"subsidy_people", "social_insurance", "talent", "agriculture", "education", "enterprise_fund"}
+PERIODS = {"月": 12, "季度": 4, "学期": 2, "年": 1, "次": 1, "": 1, "天": 365, "周": 52}
+# Which count a per-unit standard multiplies (每人 × N人/名, 每亩 × N亩 …).
+PER_UNITS = {
+    "人": ("人", "名", "人次"), "户": ("户",), "亩": ("亩", "万亩"), "场": ("场", "场次"), "剂": ("剂次", "剂"),
+    "批次": ("批次",), "批": ("批", "批次"), "家": ("家",), "个": ("个",), "次": ("次", "人次"), "所": ("所",),
+    "台": ("台",), "套": ("套",), "辆": ("辆",), "期": ("期",), "天": ("天",), "吨": ("吨",),
+}
+
+MESSAGES = {
+    "term": "{count}{unit}×{standard}{periods}",
+    "periods": "×{n}个{period}",
+    "over": "按申报内容测算：{terms}={product}，超过预算{budget}（多{diff}），请核实数量、标准或预算。",
+    "under": "按申报内容测算：{terms}={product}，比预算{budget}少{diff}，差额的用途申报内容没有说明，请核实。",
+    "components_over": "申报内容列出的分项支出合计{sum}，超过预算{budget}，请核实。",
+    "period_words": {"月": "月", "季度": "季度", "学期": "学期", "天": "天", "周": "周"},
+}
+
+
+@dataclass(frozen=True)
+class Pairing:
+    standard: Statement
+    count: Statement
+
+    @property
+    def amount(self) -> float:
+        periods = PERIODS.get(self.standard.period, 1)
+        count = (self.count.number or 0) * (1e4 if (self.count.unit or "").startswith("万") else 1)
+        return (self.standard.yuan or 0) * count * periods
+
+
+def pair_standards(statements: list[Statement]) -> list[Pairing]:
+    """Each money standard with the count it applies to: the nearest count before it in the brief
+    of a matching unit, else the first such count anywhere."""
+    pairs = []
+    for i, s in enumerate(statements):
+        if s.kind != "standard" or s.yuan is None:
+            continue
+        units = PER_UNITS.get(s.per, (s.per,))
+        counts = [c for c in statements if c.kind in ("quantity", "scope") and (c.unit or "") in units]
+        before = [c for c in statements[:i] if c in counts]
+        chosen = before[-1] if before else (counts[0] if counts else None)
+        if chosen is not None:
+            pairs.append(Pairing(s, chosen))
+    return pairs
+
+
+def _money(yuan: float) -> str:
+    return f"{yuan / 10000:,.2f}万元" if yuan >= 10000 else f"{yuan:,.2f}元"
+
+
+def _term(p: Pairing) -> str:
+    periods = PERIODS.get(p.standard.period, 1)
+    period_text = MESSAGES["periods"].format(n=periods, period=MESSAGES["period_words"][p.standard.period]) if periods > 1 else ""
+    count = p.count.number or 0
+    count_text = str(int(count)) if count == int(count) else f"{count:g}"
+    standard = f"{p.standard.number:g}{p.standard.unit}"
+    return MESSAGES["term"].format(count=count_text, unit=p.count.unit, standard=standard, periods=period_text)
+
+
+def check_figures(statements: list[Statement], budget: float, type_ids: list[str]) -> list[str]:
+    """Chinese messages for the brief's figures that disagree with its budget (empty: they agree)."""
+    problems: list[str] = []
+    pairs = pair_standards(statements)
+    if pairs:
+        product = sum(p.amount for p in pairs)
+        terms = "+".join(_term(p) for p in pairs)
+        if product > budget * (1 + TOLERANCE):
+            problems.append(MESSAGES["over"].format(terms=terms, product=_money(product), budget=_money(budget),
+                                                    diff=_money(product - budget)))
+        elif product < budget * (1 - TOLERANCE) and set(type_ids) & CASH_TYPES and len(pairs) == sum(
+            1 for s in statements if s.kind == "standard"
+        ):
+            problems.append(MESSAGES["under"].format(terms=terms, product=_money(product), budget=_money(budget),
+                                                     diff=_money(budget - product)))
+    components = [s.yuan for s in statements if s.kind == "component" and s.yuan]
+    if components and sum(components) > budget + 0.5:
+        problems.append(MESSAGES["components_over"].format(sum=_money(sum(components)), budget=_money(budget)))
+    return problems

@@ -1,0 +1,99 @@
+"""Which kind of project a brief (or a corpus table) is: a primary type and optionally a second,
+from the words of its name and its use, with the reason in one line.
+
+    classify("2026年农村电商直播带货培训项目", "办两期培训班，一共培训100人…")
+    -> Classification(primary='training', secondary=None, reason='名称含“培训”；用途含“培训班”“考核”')
+
+Types and their keywords are data (assistant/drafting/library/*.yaml). A word in the name
+weighs three times a word in the use; a brief with no evidence gets no type (the common
+indicators are used, and the draft says so).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from assistant.drafting.library import ProjectType, common_type, load_library, project_types
+from assistant.vocab import fold
+
+NAME_WEIGHT = 3
+USE_WEIGHT = 1
+MIN_SCORE = 3  # one word in the name, or three in the use
+SECOND_SHARE = 0.5  # a second type needs half the first one's score (and a word of its own in the name)
+USE_CHARS = 2000  # the use is read this far: keywords are in the first lines
+
+MESSAGES = {
+    "line": "项目类型：{title}{second}（{reason}）",
+    "second": "，兼有{title}",
+    "reason_name": "名称含{words}",
+    "reason_use": "用途含{words}",
+    "word": "“{word}”",
+    "none": "项目类型：未能归入已有类型（名称和用途中没有可识别的关键词），使用共性指标起草",
+}
+
+
+@dataclass(frozen=True)
+class Classification:
+    primary: str | None
+    secondary: str | None = None
+    reason: str = ""
+    scores: dict[str, int] = field(default_factory=dict, compare=False)
+
+    @property
+    def types(self) -> list[ProjectType]:
+        """The types to draw templates from, in order (common last)."""
+        library = load_library()
+        chosen = [library[t] for t in (self.primary, self.secondary) if t]
+        return [*chosen, common_type()]
+
+    @property
+    def title(self) -> str:
+        return load_library()[self.primary].title if self.primary else ""
+
+    @property
+    def line(self) -> str:
+        """One line for the chat and the `draft` output: which type and why."""
+        if not self.primary:
+            return MESSAGES["none"]
+        library = load_library()
+        second = MESSAGES["second"].format(title=library[self.secondary].title) if self.secondary else ""
+        return MESSAGES["line"].format(title=self.title, second=second, reason=self.reason)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"primary": self.primary, "secondary": self.secondary, "title": self.title, "reason": self.reason,
+                "line": self.line}
+
+
+def _hits(words: list[str], text: str) -> list[str]:
+    """Keywords found in the text, a word inside a longer found one counted once (培训 in 培训班)."""
+    found = [w for w in words if w and fold(w) in text]
+    return [w for w in found if not any(w != other and w in other for other in found)]
+
+
+@lru_cache(maxsize=1024)
+def classify(name: str, use: str = "") -> Classification:
+    """The brief's types (see the module docstring)."""
+    folded_name, folded_use = fold(name), fold(use[:USE_CHARS])
+    scored: list[tuple[int, int, str, list[str], list[str]]] = []
+    for kind in project_types():
+        words = kind.keywords.name + kind.keywords.use
+        in_name = _hits(words, folded_name)
+        in_use = [w for w in _hits(words, folded_use) if w not in in_name]
+        score = NAME_WEIGHT * len(in_name) + USE_WEIGHT * len(in_use)
+        if score:
+            scored.append((score, len(in_name), kind.id, in_name, in_use))
+    scored.sort(key=lambda s: (-s[0], -s[1], s[2]))
+    scores = {s[2]: s[0] for s in scored}
+    if not scored or scored[0][0] < MIN_SCORE:
+        return Classification(None, scores=scores)
+    best = scored[0]
+    second = next((s for s in scored[1:] if s[1] and s[0] >= max(MIN_SCORE, SECOND_SHARE * best[0])), None)
+    reasons = []
+    if best[3]:
+        reasons.append(MESSAGES["reason_name"].format(words="".join(MESSAGES["word"].format(word=w) for w in best[3][:3])))
+    if best[4]:
+        reasons.append(MESSAGES["reason_use"].format(words="".join(MESSAGES["word"].format(word=w) for w in best[4][:3])))
+    if second:
+        reasons.append(MESSAGES["reason_name"].format(words="".join(MESSAGES["word"].format(word=w) for w in second[3][:2])))
+    return Classification(best[2], second[2] if second else None, "；".join(reasons), scores)
