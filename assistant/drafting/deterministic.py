@@ -119,8 +119,26 @@ class _Assembly:
         return candidate
 
     def has(self, candidate: Candidate) -> bool:
-        key = candidate.key
-        return key in self.rejected or any(r.key == key and _slot(r.row.level2) == _slot(candidate.row.level2) for r in self.rows)
+        """The same row, or one that measures the same thing, is there already (or was rejected)."""
+        key, slot = candidate.key, _slot(candidate.row.level2)
+        if key in self.rejected:
+            return True
+        if candidate.origin == "budget" and candidate.statement is None and any(
+            r.origin == "budget" and r.statement is None for r in self.rows
+        ):
+            return True  # one total-cost row
+        strip = self._subject_words()
+        def duplicate(r: Candidate) -> bool:
+            if r.key == key:
+                return True
+            both_brief = r.origin == "brief" and candidate.origin == "brief"  # the brief's own statements all stay
+            return not both_brief and same_measure(r.row.level3, candidate.row.level3, strip)
+
+        return any(_slot(r.row.level2) == slot and duplicate(r) for r in self.rows)
+
+    def _subject_words(self) -> tuple[str, ...]:
+        words = {self.ctx.beneficiary, *(b for t in self.ctx.types for b in t.beneficiaries)}
+        return tuple(sorted((w for w in words if w), key=len, reverse=True)) + GENERIC_SUBJECTS
 
     def add(self, candidate: Candidate | None) -> bool:
         if candidate is None:
@@ -162,8 +180,9 @@ class _Assembly:
             if template.value.method == "unit_cost":
                 if any(r.statement and r.statement.kind == "standard" for r in self.rows):
                     continue  # the brief's own standard is the unit cost
-                quantity = next((s for s in self.ctx.statements if s.kind in ("quantity",) and
-                                 (s.unit or "").removeprefix("万") in template.value.units), None)
+                quantity = _unit_cost_quantity(self.ctx.statements, template.value.units)
+                if quantity is None:
+                    continue
             if template.value.method == "deadline" and self.count(TIME_LEVEL2):
                 continue
             candidate = template_row(kind, template, self.ctx, quantity)
@@ -327,6 +346,42 @@ class RuleDrafter:
         cited = [similar_entry(p) for p in projects
                  if own & corpus_types.get(hit_value(p, "project_name", "") or "", set())]
         return cited
+
+
+PEOPLE_UNITS = {"人", "人次", "名", "户", "户次"}
+# Subjects many rows share (not what they measure).
+GENERIC_SUBJECTS = ("参训人员", "服务对象", "项目", "系统", "工程", "设备", "物资", "资金", "补助", "补贴")
+SAME_MEASURE_CHARS = 4
+
+
+def same_measure(a: str, b: str, subjects: tuple[str, ...] = GENERIC_SUBJECTS) -> bool:
+    """Two names measure the same thing: after their shared subjects are taken out they still
+    share four characters in a row (「设备到货验收情况」 / 「到货验收合格率」; 「培训考核合格率」 /
+    「结业考核合格率」)."""
+    from difflib import SequenceMatcher
+
+    def core(name: str) -> str:
+        for word in subjects:
+            name = name.replace(word, "")
+        return name
+
+    x, y = core(a), core(b)
+    if not x or not y:
+        return False
+    match = SequenceMatcher(None, x, y).find_longest_match(0, len(x), 0, len(y))
+    return match.size >= SAME_MEASURE_CHARS
+
+
+def _unit_cost_quantity(statements: list[Statement], units: list[str]) -> Statement | None:
+    """The count a unit cost divides the budget by: a head count (an average per person is
+    meaningful), or the only output of the project (budget ÷ 12000平方米 is not the roofing cost
+    when the budget also pays for pipes and lamps)."""
+    outputs = [s for s in statements if s.kind == "quantity"]
+    for s in outputs:
+        unit = (s.unit or "").removeprefix("万")
+        if unit in units and (unit in PEOPLE_UNITS or len(outputs) == 1):
+            return s
+    return None
 
 
 def _merge_percent_standard(statements: list[Statement], ctx: DraftContext) -> list[Candidate]:

@@ -45,8 +45,11 @@ def _output_phrase(row: Indicator) -> str:
     name = row.level3
     for suffix in _SUFFIXES:
         if name.endswith(suffix) and len(name) > len(suffix):
-            name = name[: -len(suffix)]
+            # 「涉及住户数」 keeps its 户: only the 数 goes
+            name = name[:-1] if suffix in ("户数", "人数") and name[-3:-2] in "住农用商客贫职" else name[: -len(suffix)]
             break
+    if name.startswith("覆盖") and name.endswith("数"):
+        name = name[:-1]  # 「覆盖乡镇数」 -> 「覆盖乡镇18个」
     people = re.fullmatch(r"(.+?)(培训|慰问|救助|服务|接种|筛查|体检|资助|帮扶|走访|回访)", name)
     if people and row.parsed.unit in ("人", "人次", "名"):
         name = people.group(2) + people.group(1)  # 「企业管理人员培训人次」 -> 「培训企业管理人员200人次」

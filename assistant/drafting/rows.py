@@ -44,6 +44,7 @@ MESSAGES = {
     "deadline_value": "{year}年{when}前",
     "deadline_name_default": "项目完成时间",
     "explain_quantity": "统计口径：{year}年实际完成的{name}，以{records}为准",
+    "explain_scope": "统计口径：项目{verb}的{noun}，以{records}为准",
     "explain_rate": "计算方法：{name}＝达到要求的数量÷应达到要求的总数×100%；统计口径：{records}",
     "explain_service": "统计口径：{name}，以{records}中的记录为准",
     "explain_deadline": "{name}：以{records}中的完成记录为准",
@@ -232,7 +233,10 @@ def statement_row(s: Statement, ctx: DraftContext, used: set[str]) -> Candidate:
 
 
 def _explain(s: Statement, name: str, value: str, records: str, ctx: DraftContext) -> str:
-    if s.kind in ("quantity", "scope"):
+    if s.kind == "scope" or s.verb in ("涉及", "惠及", "覆盖", "受益"):
+        noun = name.removeprefix(s.verb).removeprefix("覆盖") or name
+        return MESSAGES["explain_scope"].format(verb=s.verb or "覆盖", noun=noun, records=records)
+    if s.kind == "quantity":
         return MESSAGES["explain_quantity"].format(year=ctx.year, name=name, records=records)
     if s.kind == "outcome":
         return MESSAGES["explain_outcome"].format(name=name, records=records)

@@ -185,7 +185,7 @@ _MONTH = r"(?P<month>1[0-2]|[1-9])月(?P<part>底|末|中旬|上旬|下旬|份|\
 _DEADLINE = re.compile(
     rf"(?P<lead>[\u4e00-\u9fff\d]{{0,12}}?)(?:在)?{_MONTH}(?P<before>前|之前|以前|底前)?(?P<rest>(?:(?!第)[\u4e00-\u9fff]){{0,14}})"
 )
-_YEAR_END = re.compile(r"(?P<lead>[\u4e00-\u9fff]{0,10}?)(?:年底前|年底|年内|年末前|当年内|年度内|本年度内)(?P<rest>[\u4e00-\u9fff]{0,14})")
+_YEAR_END = re.compile(r"(?P<lead>[\u4e00-\u9fff]{0,10}?)(?:年底前|年底|年内|年末前|当年内|年度内|本年度内)(?P<rest>[\u4e00-\u9fff\dA-Za-z.]{0,16})")
 _HALF = re.compile(r"(?P<lead>[\u4e00-\u9fff]{0,10}?)(?P<when>上半年|一季度|第一季度|二季度|第二季度|三季度|第三季度|汛期前|汛前)(?P<rest>[\u4e00-\u9fff]{0,14})")
 _HALF_MONTH = {"上半年": 6, "一季度": 3, "第一季度": 3, "二季度": 6, "第二季度": 6, "三季度": 9, "第三季度": 9, "汛期前": 5, "汛前": 5}
 _CHECKS = (
@@ -345,7 +345,7 @@ def _deadlines(clause: str, found: list[Statement]) -> tuple[list[Statement], st
         event, subject = _event(m.group("lead"), m.group("rest"), found + out)
         out.append(Statement("deadline", m.group(0), _deadline_name(event, subject), month=month, when=when,
                              level2="时效指标", verb=event, subject=subject))
-        clause = _consume(clause, m)
+        clause = _consume_time(clause, m)
     for pattern, fixed in ((_HALF, None), (_YEAR_END, 12)):
         while (m := pattern.search(clause)) is not None:
             when_word = m.groupdict().get("when")
@@ -356,8 +356,14 @@ def _deadlines(clause: str, found: list[Statement]) -> tuple[list[Statement], st
             event, subject = _event(m.group("lead"), m.group("rest"), found + out)
             out.append(Statement("deadline", m.group(0), _deadline_name(event, subject), month=month,
                                  when=f"{month}月底", level2="时效指标", verb=event, subject=subject))
-            clause = _consume(clause, m)
+            clause = _consume_time(clause, m)
     return out, clause
+
+
+def _consume_time(clause: str, match: re.Match[str]) -> str:
+    """The clause with a deadline's time words blanked; what follows them (「年内做1次等保测评」)
+    stays for the other extractors."""
+    return clause[: match.start()] + "｜" + clause[match.start("rest"):]
 
 
 def _part(part: str) -> str:
@@ -492,7 +498,7 @@ def _quantities(clause: str, found: list[Statement]) -> tuple[list[Statement], s
         list_item = bool(re.search(r"、[^、｜]*$", before))
         if not verb:
             verb = (_works_verb(after) or (_inherited_verb(known, unit) if list_item or not noun else "")
-                    or _parallel_verb(found + out[:-0 or None], unit))
+                    or (_parallel_verb(known, unit) if not noun and not following else ""))
         text = clause[m.start() - len(segment): m.end() + len(following)].strip("｜,， ")
         if following and following.endswith(PLACE_NOUNS):
             if not _works_on(segment, after):
@@ -595,6 +601,10 @@ def _not_a_count(before: str, after: str, unit: str, number: float) -> bool:
     return False
 
 
+# A verb inside a noun: 便民服务中心, 执法队伍, 培训机构.
+_NOUN_AFTER_VERB = "中心|站|所|机构|对象|人员|平台|体系|能力|队伍|设施|项目|大厅|窗口|基地|专班|班|会|课程|教材|资料|活动"
+
+
 def _following_noun(after: str) -> str:
     """「3个老旧小区实施改造」 -> '老旧小区' (a classifier followed by its noun); a noun stops at a verb
     or a number (a version such as 等保2.0 stays)."""
@@ -604,7 +614,8 @@ def _following_noun(after: str) -> str:
     noun = m.group(0)
     cut = re.search(r"(?:实施|进行|开展|提供|给予|发放|和|及|与|以及|的|共|为|作为|用于|配发|参加|参与|入选|享受|正常|开网店|都|全部|均)", noun)
     noun = noun[: cut.start()] if cut else noun
-    verb = next((m2.start() for v in OUTPUT_VERBS for m2 in [re.search(v, noun[1:])] if m2), None)
+    verb = next((m2.start() for v in OUTPUT_VERBS
+                 for m2 in [re.search(rf"{v}(?!{_NOUN_AFTER_VERB})", noun[1:])] if m2), None)
     if verb is not None:
         noun = noun[: verb + 1]
     return noun if noun and not noun.startswith(("以上", "左右", "以内", "次以上")) else ""

@@ -11,16 +11,18 @@ indicators are used, and the draft says so).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from assistant.drafting.library import ProjectType, common_type, load_library, project_types
 from assistant.vocab import fold
 
-NAME_WEIGHT = 3
+NAME_WEIGHT = 2  # a word in the name: 2, up to 4 at its end (the head of a Chinese noun phrase is last:
+NAME_HEAD_WEIGHT = 2  # 「中小企业数字化转型培训项目」 is a training, not an enterprise fund)
 USE_WEIGHT = 1
-MIN_SCORE = 3  # one word in the name, or three in the use
-SECOND_SHARE = 0.5  # a second type needs half the first one's score (and a word of its own in the name)
+MIN_SCORE = 2.5  # one word in the name, or three in the use
+SECOND_SHARE = 0.7  # a second type needs 70% of the first one's score and two words of its own
 USE_CHARS = 2000  # the use is read this far: keywords are in the first lines
 
 MESSAGES = {
@@ -29,6 +31,7 @@ MESSAGES = {
     "reason_name": "名称含{words}",
     "reason_use": "用途含{words}",
     "word": "“{word}”",
+    "reason_second": "{title}：含{words}",
     "none": "项目类型：未能归入已有类型（名称和用途中没有可识别的关键词），使用共性指标起草",
 }
 
@@ -38,7 +41,7 @@ class Classification:
     primary: str | None
     secondary: str | None = None
     reason: str = ""
-    scores: dict[str, int] = field(default_factory=dict, compare=False)
+    scores: dict[str, float] = field(default_factory=dict, compare=False)
 
     @property
     def types(self) -> list[ProjectType]:
@@ -75,25 +78,30 @@ def _hits(words: list[str], text: str) -> list[str]:
 def classify(name: str, use: str = "") -> Classification:
     """The brief's types (see the module docstring)."""
     folded_name, folded_use = fold(name), fold(use[:USE_CHARS])
-    scored: list[tuple[int, int, str, list[str], list[str]]] = []
+    scored: list[tuple[float, int, str, list[str], list[str]]] = []
+    length = max(1, len(re.sub(r"(?:项目|经费|资金|专项)$", "", folded_name)))
     for kind in project_types():
         words = kind.keywords.name + kind.keywords.use
         in_name = _hits(words, folded_name)
-        in_use = [w for w in _hits(words, folded_use) if w not in in_name]
-        score = NAME_WEIGHT * len(in_name) + USE_WEIGHT * len(in_use)
+        in_use = _hits(words, folded_use)
+        score = sum(NAME_WEIGHT + NAME_HEAD_WEIGHT * min(1.0, (folded_name.rfind(fold(w)) + len(w)) / length) for w in in_name)
+        score += USE_WEIGHT * len(in_use)
+        in_use = [w for w in in_use if w not in in_name]
         if score:
-            scored.append((score, len(in_name), kind.id, in_name, in_use))
+            scored.append((round(score, 2), len(in_name), kind.id, in_name, in_use))
     scored.sort(key=lambda s: (-s[0], -s[1], s[2]))
     scores = {s[2]: s[0] for s in scored}
     if not scored or scored[0][0] < MIN_SCORE:
         return Classification(None, scores=scores)
     best = scored[0]
-    second = next((s for s in scored[1:] if s[1] and s[0] >= max(MIN_SCORE, SECOND_SHARE * best[0])), None)
+    second = next((s for s in scored[1:] if len(s[3]) + len(s[4]) >= 2 and s[0] >= max(MIN_SCORE, SECOND_SHARE * best[0])), None)
     reasons = []
     if best[3]:
         reasons.append(MESSAGES["reason_name"].format(words="".join(MESSAGES["word"].format(word=w) for w in best[3][:3])))
     if best[4]:
         reasons.append(MESSAGES["reason_use"].format(words="".join(MESSAGES["word"].format(word=w) for w in best[4][:3])))
     if second:
-        reasons.append(MESSAGES["reason_name"].format(words="".join(MESSAGES["word"].format(word=w) for w in second[3][:2])))
+        words = (second[3] + second[4])[:2]
+        reasons.append(MESSAGES["reason_second"].format(title=load_library()[second[2]].title,
+                                                        words="".join(MESSAGES["word"].format(word=w) for w in words)))
     return Classification(best[2], second[2] if second else None, "；".join(reasons), scores)
