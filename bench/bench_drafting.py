@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from draft_review import Review, brief_of, review  # noqa: E402
+from draft_review import Review, brief_of, review, unread  # noqa: E402
 from machine import describe, percentile  # noqa: E402
 
 from assistant import corpus  # noqa: E402
@@ -59,8 +59,12 @@ def run_set(cases: list[dict], retriever: Retriever) -> tuple[list[Review], list
     reviews, drafts = [], []
     for case in cases:
         gold = {library[t].title for t in (case["type"], case.get("second_type")) if t and t in library}
-        brief = brief_of(case)
         start = time.perf_counter()
+        try:
+            brief = brief_of(case)
+        except ValueError as exc:  # the brief could not be read (no budget found …): nothing captured
+            reviews.append(unread(case, str(exc)))
+            continue
         result = draft_brief(brief, retriever, use_llm=False)
         seconds = time.perf_counter() - start
         reviews.append(review(case, result, gold, seconds))

@@ -116,7 +116,7 @@ def _row_reasons(row: Indicator, table: ProjectTable, case: dict[str, Any], find
             reasons.append(f"forbidden “{word}”")
     source = row.source or ""
     if source.startswith(LIBRARY_PREFIX):
-        title = source[len(LIBRARY_PREFIX):].rstrip("）")
+        title = source[len(LIBRARY_PREFIX):-1]
         if title == "共性指标" and case["type"] != "none":
             reasons.append("generic row in a project of a known type")
         elif title not in gold_titles and title != "共性指标":
@@ -180,3 +180,12 @@ def _dice(a: str, b: str) -> float:
     x = {a[i:i + 2] for i in range(len(a) - 1)}
     y = {b[i:i + 2] for i in range(len(b) - 1)}
     return 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0
+
+
+def unread(case: dict[str, Any], reason: str) -> Review:
+    """A brief the drafter could not read: every statement missing, the name and goal not ok."""
+    r = Review(case["id"], case["type"], None, statements=len(case["statements"]),
+               missing=[s["text"] for s in case["statements"]], goal_ok=False, goal_problems=[f"unread: {reason[:60]}"])
+    r.name_ok = False if case.get("expect_name") else None
+    r.contradiction_expected = bool(case.get("contradiction"))
+    return r

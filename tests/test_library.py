@@ -56,6 +56,9 @@ def test_template_filled_with_sample_values_passes_the_checker(kind_id, template
     row = Indicator(level1=level1, level2=level2, level3=sample_fill(template.name, kind, template),
                     description=sample_fill(template.explanation, kind, template), value=sample_value(template),
                     basis=f"{template.basis}：{template.basis_detail or '项目实施方案'}")
-    table = ProjectTable(project_name="样例项目", year=2026, budget={"total": 500000.0}, indicators=[row])
+    # a project of the template's own type: its summary, the words the template requires, whom it serves
+    use = "。".join([kind.summary, "、".join(template.requires), "、".join(template.beneficiaries or kind.beneficiaries)])
+    table = ProjectTable(project_name=f"2026年{kind.title}样例项目", year=2026, fund_use=use, budget={"total": 500000.0},
+                         indicators=[row])
     findings = [f for f in lint_table(table, profile=profile) if f.row == 0 and f.severity != "info"]
     assert not findings, [f"{f.rule}: {f.message}" for f in findings]

@@ -100,6 +100,8 @@ def read_budget(text: str) -> tuple[float | None, float | None, float | None]:
     other = round(sum(other_parts), 2) if other_parts else None
     if total is None and (fiscal or other):
         total = round((fiscal or 0) + (other or 0), 2)
+    if total is None:
+        total = _largest_plain_amount(text)
     if total is not None and fiscal is not None and fiscal > total + 0.005:
         fiscal = None  # 「财政出」 of another figure: leave the split to the total
     if total is not None and _ALL_FISCAL.search(text):
@@ -109,6 +111,24 @@ def read_budget(text: str) -> tuple[float | None, float | None, float | None]:
     if total is not None and other is not None and fiscal is None:
         fiscal = round(total - other, 2)
     return total, fiscal, other
+
+
+_ANY_AMOUNT = re.compile(_AMOUNT)
+# Amounts that are not the budget: standards, caps, outcomes, thresholds.
+_NOT_BUDGET_BEFORE = re.compile(r"(?:每[\u4e00-\u9fff]{0,6}|单价|标准|带动|拉动|销售|产值|收入|营业|税收|交易|成交|签约|最高|不超过|上限|投资)[\u4e00-\u9fff]{0,4}$")
+
+
+def _largest_plain_amount(text: str) -> float | None:
+    """The budget of a brief that names it in no usual way (「需要资金20万」「投入30万元」): the
+    largest amount that is not a standard, a cap, an outcome or a threshold."""
+    amounts = []
+    for m in _ANY_AMOUNT.finditer(text):
+        before = text[max(0, m.start() - 10): m.start()]
+        after = text[m.end(): m.end() + 2]
+        if _NOT_BUDGET_BEFORE.search(before) or after.startswith(("以上", "/")):
+            continue
+        amounts.append(_yuan(m))
+    return max(amounts) if amounts else None
 
 
 def _year(text: str) -> int:

@@ -168,6 +168,11 @@ class _Assembly:
     def fill(self, slot: str, want: int) -> None:
         types = self.ctx.types
         own, common = types[:-1], types[-1:]
+        if slot == "cost" and not any(r.origin == "budget" and r.statement is None for r in self.rows):
+            # the total cost (≤ the budget) is always there, whatever standards the brief states
+            budget = next((c for c in self._library(slot, types) if c.origin == "budget" and c.statement is None), None)
+            self.add(budget)
+            want = max(want, self.count(slot))
         for pool in (lambda: self._library(slot, own), lambda: self._corpus(slot), lambda: self._library(slot, common)):
             for candidate in pool():
                 if self.count(slot) >= want:

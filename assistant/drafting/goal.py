@@ -61,7 +61,11 @@ def _output_phrase(row: Indicator) -> str:
 def _target_phrase(row: Indicator) -> str:
     p = row.parsed
     if p.kind is not ValueKind.quantitative or p.number is None:
-        return f"{row.level3}{row.value}" if row.value.startswith(("通过", "无", "达到")) else ""
+        if not row.value.startswith(("通过", "无", "达到")):
+            return ""
+        name = row.level3.removesuffix("情况")
+        core = row.value.removeprefix("通过")
+        return f"{name.replace(core, '') or name}{row.value}"  # 「成果专家评审情况」+「通过专家评审」 -> 成果通过专家评审
     words = MESSAGES["op_words_rate"] if p.unit == "%" else MESSAGES["op_words_count"]
     return MESSAGES["target"].format(name=row.level3, op=words.get(p.operator or "=", ""), number=_number(row))
 
@@ -74,15 +78,15 @@ def write_goal(rows: list[Indicator], ctx: DraftContext) -> str:
     output_text = "，".join(_output_phrase(r) for r in outputs[:MAX_OUTPUTS])
     parts.append(MESSAGES["purpose"].format(index=1, outputs=f"{output_text}，" if output_text else "", purpose=purpose))
     brief_targets = [r for r in rows if r.source == SOURCE_BRIEF and r.level2 not in (QUANTITY_LEVEL2, TIME_LEVEL2)
-                     and r.level2 not in COST_LEVEL2 and r.level2 != SATISFACTION_LEVEL2]
+                     and r.level2 not in COST_LEVEL2 and r.level2 != SATISFACTION_LEVEL2 and "以上" not in r.basis[-12:]]
     effects = [r for r in rows if r.level2 in EFFECT_LEVEL2 and r not in brief_targets]
     satisfaction = [r for r in rows if r.level2 == SATISFACTION_LEVEL2]
     chosen = (brief_targets + effects[: 1 if brief_targets else 2])[:MAX_TARGETS] + satisfaction[:1]
     targets = [t for t in (_target_phrase(r) for r in chosen) if t]
     if targets:
         parts.append(MESSAGES["targets"].format(index=len(parts) + 1, targets="，".join(targets)))
-    deadline = next((r for r in rows if r.level2 == TIME_LEVEL2 and r.parsed.kind is ValueKind.time
-                     and re.search(r"\d{4}年", r.value)), None)
+    deadlines = [r for r in rows if r.level2 == TIME_LEVEL2 and r.parsed.kind is ValueKind.time and re.search(r"\d{4}年\d{1,2}月", r.value)]
+    deadline = max(deadlines, key=lambda r: int(re.search(r"年(\d{1,2})月", r.value).group(1)), default=None)
     budget = money_text(ctx.brief.budget)
     if deadline is not None:
         parts.append(MESSAGES["deadline"].format(index=len(parts) + 1, deadline=deadline.value.removesuffix("前"), budget=budget))

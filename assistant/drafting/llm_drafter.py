@@ -398,7 +398,7 @@ class LLMDrafter:
         if not model_rows and table.goal == rules.table.goal:
             reason = (MESSAGES["fallback_findings"].format(reasks=reasks, count=len(dropped), first=dropped[0])
                       if dropped else MESSAGES["nothing_passed"])
-            return _fall_back(rules, reason)
+            return _fall_back(rules, reason, [*notes, *dropped])
         head = [MESSAGES["llm_ok"].format(calls=len(self.last_calls), seconds=sum(self.last_calls))]
         if reasks:
             head.append(MESSAGES["llm_reasked"].format(count=reasks))
@@ -413,9 +413,10 @@ class LLMDrafter:
                               similar=rules.similar, project_type=rules.project_type)
 
 
-def _fall_back(rules: DraftResult, reason: str) -> DraftResult:
+def _fall_back(rules: DraftResult, reason: str, why: list[str] | None = None) -> DraftResult:
+    """The rules draft, saying why the model's draft was not used (and what of it was refused)."""
     note = MESSAGES["fallback"].format(reason=reason)
-    return rules.model_copy(update={"method": "llm-fallback", "notes": [note, *rules.notes]})
+    return rules.model_copy(update={"method": "llm-fallback", "notes": [note, *rules.notes, *(why or [])]})
 
 
 __all__ = ["DEFAULT_MAX_TOKENS", "LIMITS", "LLMDrafter", "MESSAGES", "assemble", "draft_prompt", "leaks", "prompt_safe"]

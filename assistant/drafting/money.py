@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from assistant.drafting.statements import Statement
 
 TOLERANCE = 0.05  # 5%: rounding, fees and small items the brief does not list
+SHORTFALL = 0.5  # a cash project whose standard payments explain less than half its budget
 # Projects whose budget is (almost) all the standard times the count: a shortfall is worth saying too.
 CASH_TYPES = {"subsidy_people", "social_insurance", "talent", "agriculture", "education", "enterprise_fund"}
 PERIODS = {"月": 12, "季度": 4, "学期": 2, "年": 1, "次": 1, "": 1, "天": 365, "周": 52}
 # Which count a per-unit standard multiplies (每人 × N人/名, 每亩 × N亩 …).
 PER_UNITS = {
-    "人": ("人", "名", "人次"), "户": ("户",), "亩": ("亩", "万亩"), "场": ("场", "场次"), "剂": ("剂次", "剂"),
+    "人": ("人", "名"), "人次": ("人次",), "户": ("户",), "亩": ("亩", "万亩"), "场": ("场", "场次"), "剂": ("剂次", "剂"),
     "批次": ("批次",), "批": ("批", "批次"), "家": ("家",), "个": ("个",), "次": ("次", "人次"), "所": ("所",),
     "台": ("台",), "套": ("套",), "辆": ("辆",), "期": ("期",), "天": ("天",), "吨": ("吨",),
 }
@@ -38,8 +39,16 @@ class Pairing:
     count: Statement
 
     @property
+    def periods(self) -> float:
+        """How many periods the standard is paid for: the months the brief states (「补助6个月」), else a year's."""
+        stated = self.standard.extra.get("months")
+        if stated and self.standard.period == "月":
+            return stated
+        return PERIODS.get(self.standard.period, 1)
+
+    @property
     def amount(self) -> float:
-        periods = PERIODS.get(self.standard.period, 1)
+        periods = self.periods
         count = (self.count.number or 0) * (1e4 if (self.count.unit or "").startswith("万") else 1)
         return (self.standard.yuan or 0) * count * periods
 
@@ -65,8 +74,8 @@ def _money(yuan: float) -> str:
 
 
 def _term(p: Pairing) -> str:
-    periods = PERIODS.get(p.standard.period, 1)
-    period_text = MESSAGES["periods"].format(n=periods, period=MESSAGES["period_words"][p.standard.period]) if periods > 1 else ""
+    periods = p.periods
+    period_text = MESSAGES["periods"].format(n=f"{periods:g}", period=MESSAGES["period_words"][p.standard.period]) if periods > 1 else ""
     count = p.count.number or 0
     count_text = str(int(count)) if count == int(count) else f"{count:g}"
     standard = f"{p.standard.number:g}{p.standard.unit}"
@@ -83,7 +92,7 @@ def check_figures(statements: list[Statement], budget: float, type_ids: list[str
         if product > budget * (1 + TOLERANCE):
             problems.append(MESSAGES["over"].format(terms=terms, product=_money(product), budget=_money(budget),
                                                     diff=_money(product - budget)))
-        elif product < budget * (1 - TOLERANCE) and set(type_ids) & CASH_TYPES and len(pairs) == sum(
+        elif product < budget * SHORTFALL and set(type_ids) & CASH_TYPES and len(pairs) == sum(
             1 for s in statements if s.kind == "standard"
         ):
             problems.append(MESSAGES["under"].format(terms=terms, product=_money(product), budget=_money(budget),

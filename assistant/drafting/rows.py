@@ -20,7 +20,7 @@ from assistant.drafting.library import ProjectType, Template
 from assistant.drafting.statements import Statement
 from assistant.model import Indicator, ValueKind
 from assistant.values import format_value, parse_value
-from assistant.vocab import COST_LEVEL2, SATISFACTION_LEVEL2, fold, guess_level2
+from assistant.vocab import COST_LEVEL2, EFFECT_LEVEL2, SATISFACTION_LEVEL2, fold, guess_level2
 
 SOURCE_BRIEF = "项目申报内容"
 SOURCE_LIBRARY = "内置指标库（{type}）"
@@ -32,7 +32,7 @@ MESSAGES = {
     "basis_customary": "{kind}：{detail}（系统按同类项目常用值拟定{range}，提交前请按实施方案确认）",
     "basis_graded": "{kind}：{detail}（系统拟定，提交前请确认）",
     "basis_standard": "行业标准：{detail}",
-    "basis_default_deadline": "计划标准：预算年度内完成（申报内容未写明完成时间，系统按年底前拟定，请确认）",
+    "basis_default_deadline": "计划标准：项目实施方案（申报内容未写明完成时间，系统按{month}月底前拟定，请确认）",
     "basis_budget": "预算支出标准：不得超出批复预算{money}",
     "basis_unit_cost": "预算支出标准：批复预算{budget}元÷{quantity}={value}",
     "basis_history": "历史标准：参照“{project}”{where}同类指标（{value}）",
@@ -42,10 +42,12 @@ MESSAGES = {
     "detail_default": "项目实施方案",
     "source_corpus": "{file} · {project} · 第{row}行",
     "deadline_value": "{year}年{when}前",
+    "date_value": "{year}年{when}",
     "deadline_name_default": "项目完成时间",
     "explain_quantity": "统计口径：{year}年实际完成的{name}，以{records}为准",
     "explain_scope": "统计口径：项目{verb}的{noun}，以{records}为准",
-    "explain_rate": "计算方法：{name}＝达到要求的数量÷应达到要求的总数×100%；统计口径：{records}",
+    "explain_rate": "计算方法：{name}＝实际{stem}的数量÷应{stem}的总数×100%；统计口径：{records}",
+    "explain_rate_negative": "计算方法：{name}＝{stem}的数量÷{base}总数×100%；统计口径：{records}",
     "explain_service": "统计口径：{name}，以{records}中的记录为准",
     "explain_deadline": "{name}：以{records}中的完成记录为准",
     "explain_standard": "按申报内容确定的支出标准（{text}），以财务支出凭证和发放记录核算",
@@ -138,7 +140,8 @@ def _library_basis(template: Template, confirm: bool) -> str:
 
 def statement_value(s: Statement, year: int) -> str:
     if s.kind == "deadline":
-        return MESSAGES["deadline_value"].format(year=year, when=s.when)
+        key = "deadline_value" if s.extra.get("before", True) else "date_value"
+        return MESSAGES[key].format(year=year, when=s.when)
     if s.value_text:
         return s.value_text
     return format_value(s.operator, s.number, s.unit)
@@ -165,12 +168,13 @@ def _unit_of(s: Statement) -> str:
 
 
 def claims(template: Template, s: Statement) -> bool:
-    """Whether a template is the row for a brief statement (its explanation and category serve it)."""
+    """Whether a template is the row for a brief statement (its explanation and category serve it).
+    An output count is explained by an output template, an outcome by a benefit template."""
     spec = template.value
-    if not template.requires and spec.method == "quantity" and not spec.match and s.kind in ("quantity", "scope"):
-        return _unit_of(s) in spec.units and s.kind == "quantity"
     if spec.method == "quantity" and s.kind in ("quantity", "scope", "outcome"):
-        subject = s.subject + s.name + s.text
+        if (template.level2 in EFFECT_LEVEL2) != (s.kind == "outcome"):
+            return False
+        subject = s.subject + s.name  # the counted thing, not the whole clause
         return _unit_of(s) in spec.units and (not spec.match or any(w in subject for w in spec.match))
     if spec.method == "rate" and s.kind in ("rate", "service") and s.unit == "%":
         return any(w in s.name for w in spec.stated)
@@ -182,9 +186,10 @@ def claims(template: Template, s: Statement) -> bool:
 
 
 def find_template(s: Statement, ctx: DraftContext, used: set[str]) -> tuple[ProjectType, Template] | None:
+    """The template that explains a statement's row (one template may explain several: 博士, 硕士)."""
     for kind in ctx.types:
         for template in kind.templates:
-            if template.id not in used and _template_applies(template, ctx) and claims(template, s):
+            if _template_applies(template, ctx) and claims(template, s):
                 return kind, template
     return None
 
@@ -223,13 +228,43 @@ def statement_row(s: Statement, ctx: DraftContext, used: set[str]) -> Candidate:
         level2 = template.level2
         if s.kind == "deadline" and s.name == MESSAGES["deadline_name_default"]:
             name = _fill(template.name, ctx, kind, template)  # 「9月底前办完」 -> 培训任务完成时间
-        description = _fill(template.explanation, ctx, kind, template, item=name)
+        if _explains(template, name, _fill(template.name, ctx, kind, template), s):
+            description = _fill(template.explanation, ctx, kind, template, item=name)
+        else:
+            description = _explain(s, name, value, records, ctx)
     else:
         description = _explain(s, name, value, records, ctx)
     basis_key = "basis_brief_cost" if level2 in COST_LEVEL2 else "basis_brief"
     row = Indicator(level2=level2, level3=name, description=description, value=value,
                     basis=MESSAGES[basis_key].format(text=s.text), source=SOURCE_BRIEF)
     return Candidate(row, "brief", template_id, s)
+
+
+def _explains(template: Template, name: str, template_name: str, s: Statement) -> bool:
+    """A template's explanation serves a statement's row when it speaks of the same thing: it
+    takes the row's name ({item}), names the statement's subject, or the two names are close
+    (「覆盖行政村（社区）数」 does not explain 「覆盖乡镇数」)."""
+    from rapidfuzz import fuzz
+
+    if "{item}" in template.explanation or name == template_name:
+        return True
+    subject = (s.subject or "").removeprefix(s.verb)
+    if subject and len(subject) >= 2 and subject in template.explanation:
+        return True
+    return fuzz.ratio(fold(name), fold(template_name)) >= 60
+
+
+_NEGATIVE_RATE = re.compile(r"(.*?)(差错|错误|失误|投诉|事故|不合格|超标|逾期|流失|损耗)率$")
+
+
+def rate_explanation(name: str, records: str) -> str:
+    """「上岗前培训率」 -> 实际上岗前培训的数量÷应上岗前培训的总数×100%; an error rate counts the errors."""
+    negative = _NEGATIVE_RATE.match(name)
+    if negative:
+        base = negative.group(1) or "考核对象"
+        return MESSAGES["explain_rate_negative"].format(name=name, stem=name[:-1], base=base, records=records)
+    stem = re.sub(r"率$|度$", "", name)
+    return MESSAGES["explain_rate"].format(name=name, stem=stem, records=records)
 
 
 def _explain(s: Statement, name: str, value: str, records: str, ctx: DraftContext) -> str:
@@ -241,7 +276,7 @@ def _explain(s: Statement, name: str, value: str, records: str, ctx: DraftContex
     if s.kind == "outcome":
         return MESSAGES["explain_outcome"].format(name=name, records=records)
     if s.kind in ("rate",) and s.unit == "%":
-        return MESSAGES["explain_rate"].format(name=name, records=records)
+        return rate_explanation(name, records)
     if s.kind == "service":
         return MESSAGES["explain_service"].format(name=name, records=records)
     if s.kind == "deadline":
@@ -281,7 +316,7 @@ def template_row(kind: ProjectType, template: Template, ctx: DraftContext, quant
         if spec.default_month is None:
             return None
         value = MESSAGES["deadline_value"].format(year=ctx.year, when=f"{spec.default_month}月底")
-        basis = MESSAGES["basis_default_deadline"]
+        basis = MESSAGES["basis_default_deadline"].format(month=spec.default_month)
     elif spec.method in ("rate", "customary", "graded") or (spec.method == "quantity" and spec.target):
         if not spec.target or "{item}" in template.name:
             return None
@@ -347,7 +382,7 @@ def corpus_row(hit: Any, level2: str, ctx: DraftContext, same_type: bool) -> Can
     project = hit_value(hit, "project_name", "") or ""
     description = (hit_value(hit, "description", "") or "").strip()
     if not description or description == name or re.search(r"(?:19|20)\d{2}", description):
-        description = MESSAGES["explain_rate"].format(name=name, records=_records(ctx)) if value.endswith("%") else name
+        description = rate_explanation(name, _records(ctx)) if value.endswith("%") else name
     source = hit_value(hit, "source") or {}
     get = source.get if isinstance(source, dict) else (lambda k, d=None: getattr(source, k, d))
     where_parts = [p for p in (hit_value(hit, "department", "") or "", f"{hit_value(hit, 'year', '')}年" if hit_value(hit, "year", None) else "") if p]

@@ -25,7 +25,8 @@ from assistant.vocab import arabic_numerals, normalise
 
 # Measure words after a number that make it an output count (longest first: 人次 before 人).
 COUNT_UNITS = (
-    "个工作日", "平方米", "立方米", "人次", "户次", "剂次", "批次", "场次", "架次", "车次", "课时", "学时", "小时",
+    "个工作日", "平方米", "立方米", "人次", "户次", "家次", "台次", "件次", "班次", "剂次", "批次", "场次", "架次", "车次",
+    "人日", "课时", "学时", "小时",
     "公里", "千米", "公顷", "公斤", "千克", "万字", "个月",
     "人", "名", "户", "家", "个", "座", "所", "处", "条", "台", "套", "辆", "艘", "架", "盏", "件", "册", "本", "份",
     "部", "幅", "张", "篇", "期", "班", "场", "次", "项", "批", "轮", "届", "支", "块", "棵", "株", "头", "只", "箱",
@@ -58,6 +59,8 @@ OUTPUT_VERBS = (
     "执法", "督查", "保洁", "清扫", "运维", "维护", "建立", "打造", "创建", "认定", "申报", "回访", "上门",
     "涉及", "惠及", "受益", "覆盖", "服务", "帮扶", "走访",
 )
+# What staff say for an act, and the word a table uses.
+COLLOQUIAL_VERBS = {"打": "接种", "办": "举办", "上": "开展", "搞": "开展", "做": "开展", "发": "发放", "给": "发放"}
 # Acts done to people: their counts read 「企业管理人员培训人次」, not 「培训企业管理人员人次」.
 PEOPLE_VERBS = ("培训", "慰问", "救助", "服务", "接种", "筛查", "体检", "资助", "帮扶", "走访", "回访")
 # Words before a number that say how it is bounded.
@@ -77,7 +80,7 @@ NAME_SUFFIX = {
     "期": "期数", "班": "期数", "次": "次数", "批次": "批次", "批": "批次", "天": "天数", "日": "天数", "小时": "时长",
     "课时": "课时数", "学时": "学时数", "亩": "面积", "公顷": "面积", "平方米": "面积", "公里": "长度", "千米": "长度",
     "米": "长度", "吨": "数量", "万字": "字数", "字": "字数", "剂次": "剂次", "个月": "时长", "项": "数量",
-    "篇": "篇数", "家": "数量",
+    "篇": "篇数", "家": "数量", "剂": "剂次", "家次": "家次", "台次": "台次", "件次": "件次", "班次": "班次", "人日": "人日数",
 }
 _NAME_ENDINGS = ("数量", "人数", "人次", "户数", "场次", "期数", "次数", "批次", "天数", "面积", "长度", "字数",
                  "时长", "课时数", "件数", "数")
@@ -202,17 +205,54 @@ _QUANTITY = re.compile(
 def read_statements(text: str, year: int | None = None) -> list[Statement]:
     """Every statement of the brief, in the order written, without repeats."""
     found: list[Statement] = []
-    for clause in clauses(prepare(text)):
+    previous = ""
+    prepared = prepare(text)
+    for clause in clauses(prepared):
         rest = clause
         for extractor in (_standards, _rates, _service_times, _checks, _deadlines, _money, _quantities):
             statements, rest = extractor(rest, found)
+            for s in statements:
+                if s.kind == "rate" and len(s.name) <= 3:
+                    s.name = _qualified(s.name, previous)  # 「出现异常反应要及时处置，处置率100%」
             found.extend(statements)
+        previous = clause
+    _months_paid(found, prepared)
     return _dedupe(found)
+
+
+_MONTHS_PAID = re.compile(r"(?:补助|补贴|发放|资助|保障|服务|共|连续|为期)(\d{1,2})个月")
+
+
+def _months_paid(found: list[Statement], text: str) -> None:
+    """A monthly standard paid for the months the brief states (「每人每月300元，补助6个月」)."""
+    m = _MONTHS_PAID.search(text)
+    if m:
+        for s in found:
+            if s.kind == "standard" and s.period == "月":
+                s.extra["months"] = int(m.group(1))
+
+
+_GENERIC_RATES = {"处置率", "处理率", "办结率", "完成率", "合格率", "达标率", "准确率", "到位率", "及时率", "满意度", "通过率"}
+
+
+def _qualified(name: str, previous: str) -> str:
+    """A bare rate (处置率) named after what the clause before it is about (异常反应处置率)."""
+    if name not in _GENERIC_RATES:
+        return name
+    text = re.sub(r"(?:要|需要|须|应当?|必须)?(?:及时|按时|全部|均|都)?(?:处置|处理|办理|整改|上报|报告|核查|解决|落实|完成)?$", "",
+                  previous.split("｜")[-1])
+    m = re.search(r"(?:出现|发生|对|如|若|有|的)([\u4e00-\u9fff]{2,6})$", text) or re.search(r"([\u4e00-\u9fff]{2,4})$", text)
+    head = m.group(1) if m else ""
+    return f"{head}{name}" if head and head not in name else name
+
+
+_TEXT_LEAD = re.compile(r"^(?:主要内容[:：]?|具体包括|包括|其中|要求|并且|并|且|同时|另外|度|年度)+")
 
 
 def _dedupe(found: list[Statement]) -> list[Statement]:
     out: list[Statement] = []
     for s in found:
+        s.text = _TEXT_LEAD.sub("", s.text.strip("｜,，:： ")) or s.text
         key = (s.kind, s.name, s.number, s.unit, s.month)
         if all((o.kind, o.name, o.number, o.unit, o.month) != key for o in out):
             out.append(s)
@@ -343,8 +383,9 @@ def _deadlines(clause: str, found: list[Statement]) -> tuple[list[Statement], st
             continue
         when = f"{month}月{_part(part)}"
         event, subject = _event(m.group("lead"), m.group("rest"), found + out)
+        before = bool(m.group("before")) or _part(part) == "底"  # 「8月中旬举办」 is a date, not a deadline
         out.append(Statement("deadline", m.group(0), _deadline_name(event, subject), month=month, when=when,
-                             level2="时效指标", verb=event, subject=subject))
+                             level2="时效指标", verb=event, subject=subject, extra={"before": before}))
         clause = _consume_time(clause, m)
     for pattern, fixed in ((_HALF, None), (_YEAR_END, 12)):
         while (m := pattern.search(clause)) is not None:
@@ -379,7 +420,7 @@ def _event(lead: str, rest: str, earlier: list[Statement]) -> tuple[str, str]:
     for word, event in DEADLINE_EVENTS:
         if word in text:
             before, _, after = text.partition(word)
-            obj = _clean_lead(after.split("｜")[0]) if after and word in ("完成", "开展", "举办", "形成") else ""
+            obj = _clean_lead(after.split("｜")[0]) if after and word in ("完成", "开展", "举办", "形成", "提交", "报送") else ""
             obj = obj if len(obj) >= 2 else ""
             obj = re.sub(r"^(?:全部|所有|各项|全年|都|所有的)", "", obj)
             obj = re.sub(r"(?:任务|工作|全部场次|场次)$", "", obj)
@@ -411,17 +452,21 @@ def _checks(clause: str, found: list[Statement]) -> tuple[list[Statement], str]:
     for pattern, kind in _CHECKS:
         while (m := pattern.search(clause)) is not None:
             what = m.group("what")
+            kept = ""  # words before the check that belong to another statement stay in the clause
+            text = m.group(0)
             if kind == "pass":
-                lead = _clean_lead(m.groupdict().get("lead") or "")
+                raw = m.groupdict().get("lead") or ""
+                lead = re.split(r"前|后|并|且|和|及|、", raw)[-1]  # 「10月底前完工并通过竣工验收」
+                kept, text = raw[: len(raw) - len(lead)], m.group(0)[len(raw) - len(lead):]
+                lead = _clean_lead(lead)
                 name = f"{lead or '项目'}{what}情况" if len(lead) <= 8 else f"{what}情况"
-                out.append(Statement("check", m.group(0), name, value_text=f"通过{what}", level2="质量指标",
-                                     subject=lead))
+                out.append(Statement("check", text, name, value_text=f"通过{what}", level2="质量指标", subject=lead))
             elif kind == "none":
                 name = f"{what}发生数" if not what.endswith("数") else what
-                out.append(Statement("check", m.group(0), name, 0, "起", "=", level2="质量指标", subject=what))
+                out.append(Statement("check", text, name, 0, "起", "=", level2="质量指标", subject=what))
             else:
-                out.append(Statement("check", m.group(0), f"{what}情况", value_text=what, level2="质量指标", subject=what))
-            clause = _consume(clause, m)
+                out.append(Statement("check", text, f"{what}情况", value_text=what, level2="质量指标", subject=what))
+            clause = clause[: m.start()] + kept + "｜" + clause[m.end():]
     return out, clause
 
 
@@ -488,6 +533,13 @@ def _quantities(clause: str, found: list[Statement]) -> tuple[list[Statement], s
         if _not_a_count(before, after, unit, number):
             continue
         following = _following_noun(after)
+        dimension = re.search(r"([\u4e00-\u9fff]{0,6}?)(宽|长|高|厚|深|直径|宽度|长度|高度|厚度|深度)(?:为|达|不小于|不少于|不低于)?$", before)
+        if dimension and unit in ("米", "厘米", "毫米", "公里"):
+            name = _clean_lead(dimension.group(1)) + dimension.group(2).removesuffix("度") + "度"
+            out.append(Statement("quantity", clause[m.start() - len(dimension.group(0)): m.end()], name, number, unit,
+                                 "≥", level2="质量指标", subject=name))  # 「路面宽4.5米」: a specification, a quality
+            known.append(out[-1])
+            continue
         if number == 1 and unit in ("批", "次", "个", "期") and not following:
             continue  # 「补一批」「做一次」: a manner of speaking, not a target
         if any(k.number == number and k.unit == unit for k in known):
@@ -496,9 +548,12 @@ def _quantities(clause: str, found: list[Statement]) -> tuple[list[Statement], s
         segment = re.split(r"[、｜]", before)[-1]
         verb, noun = _verb_and_noun(segment)
         list_item = bool(re.search(r"、[^、｜]*$", before))
+        colloquial = next((v for v in COLLOQUIAL_VERBS if _clean_lead(segment).startswith(v)), None)
+        if colloquial and not verb:
+            verb, noun = COLLOQUIAL_VERBS[colloquial], _clean_lead(segment)[len(colloquial):]
         if not verb:
             verb = (_works_verb(after) or (_inherited_verb(known, unit) if list_item or not noun else "")
-                    or (_parallel_verb(known, unit) if not noun and not following else ""))
+                    or (_parallel_verb(known, unit) if not following else ""))
         text = clause[m.start() - len(segment): m.end() + len(following)].strip("｜,， ")
         if following and following.endswith(PLACE_NOUNS):
             if not _works_on(segment, after):
@@ -514,6 +569,9 @@ def _quantities(clause: str, found: list[Statement]) -> tuple[list[Statement], s
             verb = next((v for v in OUTPUT_VERBS if after.startswith(v)), verb)
         elif segment.lstrip().startswith("每") and re.search(r"\d", segment):
             noun = ""  # 「每人打两剂共4200剂次」: the count is of the doses, named by the project
+        elif (per := re.fullmatch(r"\s*(每[人户期场次家])([\u4e00-\u9fff]{0,3})", segment)) is not None:
+            act = COLLOQUIAL_VERBS.get(per.group(2), per.group(2))  # 「每人打2剂」 -> 每人接种剂次
+            noun, verb = f"{per.group(1)}{act}", ""
         subject = following or noun or group
         outcome = _is_outcome(before, subject + after[:8])
         if outcome:
@@ -612,6 +670,8 @@ def _following_noun(after: str) -> str:
     if not m:
         return ""
     noun = m.group(0)
+    if re.match(r"(?:运行|维护|运维|使用|维修|保养|开展|进行|实施|投入|参加|参与|完成|入库|到位)", noun):
+        return ""  # 「公务用车6辆运行维护」: what follows is an act, the counted thing came before
     cut = re.search(r"(?:实施|进行|开展|提供|给予|发放|和|及|与|以及|的|共|为|作为|用于|配发|参加|参与|入选|享受|正常|开网店|都|全部|均)", noun)
     noun = noun[: cut.start()] if cut else noun
     verb = next((m2.start() for v in OUTPUT_VERBS

@@ -18,8 +18,8 @@ from functools import lru_cache
 from assistant.drafting.library import ProjectType, common_type, load_library, project_types
 from assistant.vocab import fold
 
-NAME_WEIGHT = 2  # a word in the name: 2, up to 4 at its end (the head of a Chinese noun phrase is last:
-NAME_HEAD_WEIGHT = 2  # 「中小企业数字化转型培训项目」 is a training, not an enterprise fund)
+NAME_WEIGHT = 2  # a word in the name: 2, up to 8 at its end (the head of a Chinese noun phrase is last:
+NAME_HEAD_WEIGHT = 6  # 「中小企业数字化转型培训项目」 is a training; 「执法巡查设备购置项目」 a purchase)
 USE_WEIGHT = 1
 MIN_SCORE = 2.5  # one word in the name, or three in the use
 SECOND_SHARE = 0.7  # a second type needs 70% of the first one's score and two words of its own
@@ -70,7 +70,7 @@ class Classification:
 
 def _hits(words: list[str], text: str) -> list[str]:
     """Keywords found in the text, a word inside a longer found one counted once (培训 in 培训班)."""
-    found = [w for w in words if w and fold(w) in text]
+    found = [w for w in dict.fromkeys(words) if w and fold(w) in text]
     return [w for w in found if not any(w != other and w in other for other in found)]
 
 
@@ -81,15 +81,17 @@ def classify(name: str, use: str = "") -> Classification:
     scored: list[tuple[float, int, str, list[str], list[str]]] = []
     length = max(1, len(re.sub(r"(?:项目|经费|资金|专项)$", "", folded_name)))
     for kind in project_types():
-        words = kind.keywords.name + kind.keywords.use
-        in_name = _hits(words, folded_name)
-        in_use = _hits(words, folded_use)
-        score = sum(NAME_WEIGHT + NAME_HEAD_WEIGHT * min(1.0, (folded_name.rfind(fold(w)) + len(w)) / length) for w in in_name)
+        # a name word counts in the name and in the use; a use word only in the use
+        in_name = _hits(kind.keywords.name, folded_name)
+        in_use = _hits(kind.keywords.name + kind.keywords.use, folded_use)
+        score = sum(NAME_WEIGHT + NAME_HEAD_WEIGHT * min(1.0, (folded_name.rfind(fold(w)) + len(w)) / length) ** 2
+                    for w in in_name)
         score += USE_WEIGHT * len(in_use)
         in_use = [w for w in in_use if w not in in_name]
         if score:
             scored.append((round(score, 2), len(in_name), kind.id, in_name, in_use))
-    scored.sort(key=lambda s: (-s[0], -s[1], s[2]))
+    # ties: more name words, then the longer words (技术改造 before 改造), then the id
+    scored.sort(key=lambda s: (-s[0], -s[1], -sum(len(w) for w in s[3] + s[4]), s[2]))
     scores = {s[2]: s[0] for s in scored}
     if not scored or scored[0][0] < MIN_SCORE:
         return Classification(None, scores=scores)
