@@ -381,12 +381,11 @@ def _unit_cost_quantity(statements: list[Statement], units: list[str]) -> Statem
     """The count a unit cost divides the budget by: a head count (an average per person is
     meaningful), or the only output of the project (budget ÷ 12000平方米 is not the roofing cost
     when the budget also pays for pipes and lamps)."""
-    outputs = [s for s in statements if s.kind == "quantity"]
-    for s in outputs:
-        unit = (s.unit or "").removeprefix("万")
-        if unit in units and (unit in PEOPLE_UNITS or len(outputs) == 1):
-            return s
-    return None
+    outputs = [s for s in statements if s.kind == "quantity" and not s.name.startswith("每")]
+    fitting = [s for s in outputs if (s.unit or "").removeprefix("万") in units
+               and ((s.unit or "") in PEOPLE_UNITS or len(outputs) == 1)]
+    # the total head count (120人次), not the size of one session (每期40人)
+    return max(fitting, key=lambda s: (units.index((s.unit or "").removeprefix("万")) * -1, s.number or 0), default=None)
 
 
 def _merge_percent_standard(statements: list[Statement], ctx: DraftContext) -> list[Candidate]:

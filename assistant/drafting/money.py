@@ -48,9 +48,10 @@ class Pairing:
 
     @property
     def amount(self) -> float:
+        """What the budget pays for this standard: count × standard × periods × the county's share."""
         periods = self.periods
         count = (self.count.number or 0) * (1e4 if (self.count.unit or "").startswith("万") else 1)
-        return (self.standard.yuan or 0) * count * periods
+        return (self.standard.yuan or 0) * count * periods * self.standard.extra.get("share", 1.0)
 
 
 def pair_standards(statements: list[Statement]) -> list[Pairing]:
@@ -62,11 +63,19 @@ def pair_standards(statements: list[Statement]) -> list[Pairing]:
             continue
         units = PER_UNITS.get(s.per, (s.per,))
         counts = [c for c in statements if c.kind in ("quantity", "scope") and (c.unit or "") in units]
+        named = [c for c in counts if _shares_qualifier(s, c)]
         before = [c for c in statements[:i] if c in counts]
-        chosen = before[-1] if before else (counts[0] if counts else None)
+        chosen = named[0] if named else before[-1] if before else (counts[0] if counts else None)
         if chosen is not None:
             pairs.append(Pairing(s, chosen))
     return pairs
+
+
+def _shares_qualifier(standard: Statement, count: Statement) -> bool:
+    """「国家级…每家奖励50万元」 goes with 「国家级1家」, 「博士…每人10万元」 with 「博士5名」."""
+    text = standard.text + standard.subject
+    subject = count.subject.removeprefix(count.verb)
+    return any(subject[i:i + 2] in text for i in range(len(subject) - 1)) if len(subject) >= 2 else False
 
 
 def _money(yuan: float) -> str:
@@ -86,18 +95,19 @@ def check_figures(statements: list[Statement], budget: float, type_ids: list[str
     """Chinese messages for the brief's figures that disagree with its budget (empty: they agree)."""
     problems: list[str] = []
     pairs = pair_standards(statements)
+    components = sum(s.yuan or 0 for s in statements if s.kind == "component")
     if pairs:
         product = sum(p.amount for p in pairs)
         terms = "+".join(_term(p) for p in pairs)
-        if product > budget * (1 + TOLERANCE):
+        ceilings = all(p.standard.extra.get("ceiling") for p in pairs)  # caps: the product is only an upper bound
+        if product > budget * (1 + TOLERANCE) and not ceilings:
             problems.append(MESSAGES["over"].format(terms=terms, product=_money(product), budget=_money(budget),
                                                     diff=_money(product - budget)))
-        elif product < budget * SHORTFALL and set(type_ids) & CASH_TYPES and len(pairs) == sum(
+        elif product + components < budget * SHORTFALL and set(type_ids) & CASH_TYPES and len(pairs) == sum(
             1 for s in statements if s.kind == "standard"
         ):
             problems.append(MESSAGES["under"].format(terms=terms, product=_money(product), budget=_money(budget),
                                                      diff=_money(budget - product)))
-    components = [s.yuan for s in statements if s.kind == "component" and s.yuan]
-    if components and sum(components) > budget + 0.5:
-        problems.append(MESSAGES["components_over"].format(sum=_money(sum(components)), budget=_money(budget)))
+    if components > budget + 0.5:
+        problems.append(MESSAGES["components_over"].format(sum=_money(components), budget=_money(budget)))
     return problems

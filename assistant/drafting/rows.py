@@ -208,7 +208,7 @@ def bare_name(s: Statement, ctx: DraftContext) -> str:
             return f"{ctx.verb}{ctx.beneficiary}人数" if not ctx.beneficiary.endswith("人") else f"{ctx.verb}{ctx.beneficiary}数"
         return f"{ctx.verb}{name}"
     if name.startswith("每") and ctx.verb not in name:
-        m = re.match(r"(每[\u4e00-\u9fff]{1,2}?)(天数|时长|课时数|次数)$", name)
+        m = re.match(r"(每[\u4e00-\u9fff]{1,2}?)(天数|时长|课时数|次数|人数)$", name)
         if m:
             return f"{m.group(1)}{ctx.verb}{m.group(2)}"
     return name

@@ -217,10 +217,23 @@ def read_statements(text: str, year: int | None = None) -> list[Statement]:
             found.extend(statements)
         previous = clause
     _months_paid(found, prepared)
+    _county_share(found, prepared)
     return _dedupe(found)
 
 
-_MONTHS_PAID = re.compile(r"(?:补助|补贴|发放|资助|保障|服务|共|连续|为期)(\d{1,2})个月")
+_SHARE = re.compile(r"(?:县级|本级|县财政|县)(?:财政)?(?:承担|配套|负担|出资|安排)(\d{1,3}(?:\.\d+)?)%")
+
+
+def _county_share(found: list[Statement], text: str) -> None:
+    """A standard the county pays only a share of (「县级承担40%」): the budget covers that share."""
+    m = _SHARE.search(text)
+    if m and 0 < float(m.group(1)) < 100:
+        for s in found:
+            if s.kind == "standard":
+                s.extra["share"] = float(m.group(1)) / 100
+
+
+_MONTHS_PAID = re.compile(r"(?:期|为期|共|连续|补助|补贴|发放|资助|保障|服务|见习|培训)(\d{1,2})个月")
 
 
 def _months_paid(found: list[Statement], text: str) -> None:
@@ -279,8 +292,10 @@ def _standards(clause: str, found: list[Statement]) -> tuple[list[Statement], st
             what = (m.groupdict().get("what") or "").strip()
             label = _standard_label(lead, what, per)
             unit = f"{_money_unit(m.group('unit'))}/{per}" + (f"·{_period(period)}" if period else "")
-            out.append(Statement("standard", m.group(0).strip("｜,， "), label, float(m.group("num")), unit, "=",
-                                 per=per, period=_period(period), level2="成本指标", subject=what or lead))
+            ceiling = bool(re.search(r"不超过|不高于|最高|以内|上限", m.group(0)))  # 「每人最高不超过2000元」
+            out.append(Statement("standard", m.group(0).strip("｜,， "), label, float(m.group("num")), unit,
+                                 "≤" if ceiling else "=", per=per, period=_period(period), level2="成本指标",
+                                 subject=what or lead, extra={"ceiling": ceiling}))
             clause = _consume(clause, m)
     while (m := _CAP.search(clause)) is not None:
         lead = _clean_lead(m.group("lead")) or "单个对象"
@@ -545,7 +560,7 @@ def _quantities(clause: str, found: list[Statement]) -> tuple[list[Statement], s
         if any(k.number == number and k.unit == unit for k in known):
             continue  # the same figure said again (「两期都办完」)
         op = "≤" if re.search(r"(?:不超过|最多|以内)$", before) else "≥"
-        segment = re.split(r"[、｜]", before)[-1]
+        segment = _segment(before)
         verb, noun = _verb_and_noun(segment)
         list_item = bool(re.search(r"、[^、｜]*$", before))
         colloquial = next((v for v in COLLOQUIAL_VERBS if _clean_lead(segment).startswith(v)), None)
@@ -587,6 +602,17 @@ def _quantities(clause: str, found: list[Statement]) -> tuple[list[Statement], s
                              subject=subject, verb=verb))
         known.append(out[-1])
     return out, clause
+
+
+def _segment(before: str) -> str:
+    """The words that belong to a count: back to the last ｜, and back to the last 、 only when
+    the part before it is a count of its own (「采购冲锋舟2艘、救生衣500件」, but
+    「抽检蔬菜、水果等农产品样品600批次」 keeps 蔬菜、水果)."""
+    segment = before.split("｜")[-1]
+    parts = segment.split("、")
+    while len(parts) > 1 and not re.search(r"\d", parts[-2]):
+        parts[-2:] = ["、".join(parts[-2:])]
+    return parts[-1]
 
 
 def _verb_and_noun(segment: str) -> tuple[str, str]:
@@ -659,6 +685,10 @@ def _not_a_count(before: str, after: str, unit: str, number: float) -> bool:
     return False
 
 
+# Verbs that begin a new phrase after a counted noun (「12个村购置垃圾转运车」); others may sit inside
+# a noun (家政服务技能培训班).
+_CLAUSE_VERBS = ("购置", "采购", "购买", "配备", "配发", "新建", "建设", "改造", "维修", "更换", "安装", "铺设", "发放",
+                 "举办", "召开", "实施", "进行", "开展", "提供", "给予", "组织")
 # A verb inside a noun: 便民服务中心, 执法队伍, 培训机构.
 _NOUN_AFTER_VERB = "中心|站|所|机构|对象|人员|平台|体系|能力|队伍|设施|项目|大厅|窗口|基地|专班|班|会|课程|教材|资料|活动"
 
@@ -674,7 +704,7 @@ def _following_noun(after: str) -> str:
         return ""  # 「公务用车6辆运行维护」: what follows is an act, the counted thing came before
     cut = re.search(r"(?:实施|进行|开展|提供|给予|发放|和|及|与|以及|的|共|为|作为|用于|配发|参加|参与|入选|享受|正常|开网店|都|全部|均)", noun)
     noun = noun[: cut.start()] if cut else noun
-    verb = next((m2.start() for v in OUTPUT_VERBS
+    verb = next((m2.start() for v in _CLAUSE_VERBS
                  for m2 in [re.search(rf"{v}(?!{_NOUN_AFTER_VERB})", noun[1:])] if m2), None)
     if verb is not None:
         noun = noun[: verb + 1]
