@@ -5,11 +5,18 @@ the limits sit far above real use and far below what would let one user's file o
 the page for everyone (parse time, checker runs and saves grow with the table).
 
     problem = table_problem(table)      # None, or the Chinese message
-    document = read_upload(path)        # load_path with the upload limits; raises LimitError
+    document = read_upload(path)        # load_path with the upload limits; raises InputError
+
+An upload is read in a separate, low-priority process (`read_upload`): parsing a large file is
+CPU work that, in the app's process, would hold the interpreter lock and slow every other
+user's requests (measured: bench/bench_isolation.py).
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import threading
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -22,22 +29,29 @@ MAX_TABLES = 50  # project tables in one uploaded file
 MAX_UPLOAD_CHARS = 1_000_000  # characters of an uploaded .txt/.json, or of its tables' text
 MAX_UPLOAD_UNZIPPED = 40 * 1024 * 1024  # a .docx/.xlsx upload, unpacked (Word's XML: ~10 KB a row)
 MAX_JSON_DEPTH = 32  # our JSON form nests 5 deep
+UPLOAD_SECONDS = 30  # reading one upload, at most
+UPLOAD_WORKERS = 2
 
 MESSAGES = {
     "indicators": "指标过多：共 {n} 个，每张表最多 {limit} 个。请删减或拆分为多个项目表。",
     "tables": "文件中的项目表过多：共 {n} 个，每个文件最多 {limit} 个。请拆分后分别上传。",
     "chars": "文件内容过长：约 {n:,} 字，上限 {limit:,} 字。",
     "unzipped": "文件解压后过大：{size:.1f} MB，上限 {limit} MB。",
+    "timeout": "文件过大或过于复杂，{seconds} 秒内未能读完，已停止。请拆分后分别上传。",
 }
 
 
 class LimitError(InputError):
-    """A file beyond a limit: an InputError whose message comes from this module."""
+    """An upload refused by a limit, or by the parser in the worker process: an InputError
+    carrying its message (InputError itself, built from a key, does not cross processes)."""
 
-    def __init__(self, path: str | Path, key: str, **fields: object) -> None:
-        self.path, self.key = str(path), key
-        self.message = MESSAGES[key].format(**fields)
-        Exception.__init__(self, f"{self.path}：{self.message}")
+    def __init__(self, path: str | Path, message: str) -> None:
+        self.path, self.key, self.message = str(path), "upload", message
+        Exception.__init__(self, f"{self.path}：{message}")
+
+
+def _refuse(path: str | Path, key: str, **fields: object) -> LimitError:
+    return LimitError(path, MESSAGES[key].format(**fields))
 
 
 def json_depth(data: Any) -> int:
@@ -74,7 +88,43 @@ def _texts(data: Any):
             stack.extend(item)
 
 
-def read_upload(path: Path) -> Document:
+_pool = None
+_pool_lock = threading.Lock()
+
+
+def _lower_priority() -> None:
+    os.nice(10)
+
+
+def read_upload(path: Path, seconds: float = UPLOAD_SECONDS) -> Document:
+    """Read an uploaded file within the limits, in a worker process at lower priority; a file
+    that takes longer than `seconds` is given up (the worker is replaced)."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = multiprocessing.get_context("spawn").Pool(UPLOAD_WORKERS, initializer=_lower_priority)
+        pool = _pool
+    try:
+        document, error = pool.apply_async(_read_upload_in_worker, (str(path),)).get(seconds)
+    except multiprocessing.TimeoutError:
+        with _pool_lock:
+            if _pool is pool:
+                _pool = None
+        pool.terminate()
+        raise _refuse(path, "timeout", seconds=int(seconds)) from None
+    if error is not None:
+        raise LimitError(path, error)
+    return document
+
+
+def _read_upload_in_worker(path: str) -> tuple[Document | None, str | None]:
+    try:
+        return _read_upload(Path(path)), None
+    except InputError as exc:
+        return None, exc.message
+
+
+def _read_upload(path: Path) -> Document:
     """Read an uploaded file within the limits (cheap checks before parsing, then the result)."""
     from assistant.parsers import load_path
 
@@ -86,20 +136,20 @@ def read_upload(path: Path) -> Document:
         except (zipfile.BadZipFile, OSError, EOFError):
             unzipped = 0  # load_path reports the broken archive
         if unzipped > MAX_UPLOAD_UNZIPPED:
-            raise LimitError(path, "unzipped", size=unzipped / 1024 / 1024, limit=MAX_UPLOAD_UNZIPPED // 1024 // 1024)
+            raise _refuse(path, "unzipped", size=unzipped / 1024 / 1024, limit=MAX_UPLOAD_UNZIPPED // 1024 // 1024)
     elif path.stat().st_size > MAX_UPLOAD_CHARS:  # bytes ≥ characters; decode only when it may be too long
         from assistant.parsers.common import read_text
 
         n = len(read_text(path))
         if n > MAX_UPLOAD_CHARS:
-            raise LimitError(path, "chars", n=n, limit=MAX_UPLOAD_CHARS)
+            raise _refuse(path, "chars", n=n, limit=MAX_UPLOAD_CHARS)
     document = load_path(path)
     if len(document.tables) > MAX_TABLES:
-        raise LimitError(path, "tables", n=len(document.tables), limit=MAX_TABLES)
+        raise _refuse(path, "tables", n=len(document.tables), limit=MAX_TABLES)
     for table in document.tables:
         if len(table.indicators) > MAX_INDICATORS:
-            raise LimitError(path, "indicators", n=len(table.indicators), limit=MAX_INDICATORS)
+            raise _refuse(path, "indicators", n=len(table.indicators), limit=MAX_INDICATORS)
     n = _text_chars(document)
     if n > MAX_UPLOAD_CHARS:
-        raise LimitError(path, "chars", n=n, limit=MAX_UPLOAD_CHARS)
+        raise _refuse(path, "chars", n=n, limit=MAX_UPLOAD_CHARS)
     return document
