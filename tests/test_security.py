@@ -207,6 +207,15 @@ def test_upload_limits_have_chinese_messages(tmp_path):
     long_text = _table("超长文字", fund_use="很" * 1_200_000)
     result = service.open_upload(_write_json(tmp_path / "chars.json", [long_text]))
     assert not result.ok and "字" in result.message, result.message
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("绩效目标")
+    for i in range(6_000):
+        sheet.append(["产出指标", "数量指标", f"指标{i}", f"≥{i}个"])
+    book.save(tmp_path / "rows.xlsx")
+    result = service.open_upload(tmp_path / "rows.xlsx")
+    assert not result.ok and "行数过多" in result.message, result.message
     deep = tmp_path / "deep.json"
     deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
     result = service.open_upload(deep)
