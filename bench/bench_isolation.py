@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from machine import describe, percentile  # noqa: E402
+from machine import describe, percentile, write_result  # noqa: E402
 from page_client import PageClient  # noqa: E402
 from ui_server import cpu_seconds, running_app  # noqa: E402
 
@@ -173,10 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         seconds = [t for k, t, _ in heavy_log if k == kind]
         note = next(n for k, _, n in heavy_log if k == kind)
         lines.append(f"| {kind} | {len(seconds)} | {percentile(seconds, 50):.2f} | {max(seconds):.2f} | {note[:70]} |")
-    text = "\n".join(lines) + "\n"
-    print(text)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(text, encoding="utf-8")
+    write_result(RESULTS, lines)
     return 0
 
 
