@@ -10,12 +10,19 @@ Drafted indicators additionally carry `source` (where the row was adapted from).
 
 from __future__ import annotations
 
+import re
 from enum import Enum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 SCHEMA_VERSION = "1.0"
+# Bidirectional-text controls (U+202E shows a name reversed): never part of a table's text.
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def strip_bidi(text: str) -> str:
+    return _BIDI_CONTROLS.sub("", text) if isinstance(text, str) else text
 
 
 class ValueKind(str, Enum):
@@ -57,6 +64,7 @@ class Indicator(BaseModel):
             for key in _TEXT_FIELDS:
                 if isinstance(data.get(key), (int, float)):
                     data[key] = str(data[key])
+                data[key] = strip_bidi(data.get(key, ""))
         return data
 
     @model_validator(mode="after")
@@ -86,6 +94,11 @@ class PlanItem(BaseModel):
     label: str
     percent: float | None = None
 
+    @field_validator("label")
+    @classmethod
+    def _label(cls, value: str) -> str:
+        return strip_bidi(value)
+
 
 class Source(BaseModel):
     """Where a table came from."""
@@ -111,6 +124,11 @@ class ProjectTable(BaseModel):
     goal: str = ""
     indicators: list[Indicator] = Field(default_factory=list)
     source: Source | None = None
+
+    @field_validator("project_code", "project_name", "department", "fund_use", "goal")
+    @classmethod
+    def _texts(cls, value: str | None) -> str | None:
+        return strip_bidi(value)
 
     def to_json_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json")

@@ -5,7 +5,8 @@ assistant.chat.service (ChatService) and assistant.chat.view (conversions for di
 
 One ChatService per browser session (gr.State). The owner of saved drafts is the logged-in
 user, else a random token kept in the browser (gr.BrowserState), so reopening the page lists
-「我的草稿」 of that browser only.
+「我的草稿」 of that browser only. Every event checks its user against the session's owner, and
+files (downloads, uploads) are served to their owner only (assistant.chat.files).
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ import os
 from typing import Any, Callable
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from assistant import config
-from assistant.chat import view
+from assistant.chat import files, view
 from assistant.chat.auth import MESSAGES as AUTH_MESSAGES
 from assistant.chat.auth import load_users, make_auth
 from assistant.chat.service import MAX_UPLOAD_BYTES, UPLOAD_SUFFIXES, ChatBackend, ChatService, Reply
@@ -100,24 +102,36 @@ def build_app(backend: ChatBackend | None = None) -> gr.Blocks:
         backend = ChatBackend()
         backend.start_background_open()
 
-    def session(service: ChatService | None, token: str | None, request: gr.Request | None) -> tuple[ChatService, str]:
+    def session(service: ChatService | None, token: str | None,
+                request: gr.Request | None) -> tuple[ChatService, str, Any]:
+        """(the session's service, browser token, what to store as the session state). Every event
+        checks the request's user (or, without login, the browser token) against the session's
+        owner: a stranger's event — another user's session hash — gets a fresh service, which
+        is not stored, so the owner's session stays as it was."""
         if not valid_token(token):
             token = new_browser_token()
         username = getattr(request, "username", None) if request is not None else None
+        owner = owner_for(username, token) or f"browser:{token}"
         if service is None:
-            service = ChatService(backend, owner_for(username, token) or f"browser:{token}")
-        return service, token
+            service = ChatService(backend, owner)
+            return service, token, service
+        if service.owner != owner:
+            log.warning("event for another owner's session: fresh session")
+            return ChatService(backend, owner), token, gr.skip()
+        return service, token, service
 
     def drafts_update(service: ChatService) -> Any:
         return gr.update(choices=view.draft_choices(service.list_drafts()))
 
-    def panels(service: ChatService, reply: Reply | None) -> list[Any]:
-        """chatbot, header ×6, plan, indicators, findings, sources, download, drafts."""
+    def panels(service: ChatService, reply: Reply | None, request: gr.Request | None) -> list[Any]:
+        """chatbot, header ×6, plan, indicators, findings, sources, download, drafts. A download is
+        offered to the requester only (files.publish)."""
         table = service.table
         name, total, fiscal, other, fund_use, goal = view.header_values(table)
         findings = reply.findings if reply is not None else service.findings
         sources = reply.sources if reply is not None else service.sources
-        download = str(reply.file) if reply is not None and reply.file else gr.skip()
+        download = (files.publish(reply.file, files.request_requester(request)) if reply is not None and reply.file
+                    else gr.skip())
         return [service.history, name, total, fiscal, other, fund_use, goal, view.plan_rows(table),
                 view.indicator_rows(table), view.finding_rows(findings), view.source_rows(sources), download,
                 drafts_update(service)]
@@ -184,71 +198,73 @@ def build_app(backend: ChatBackend | None = None) -> gr.Blocks:
         # --- events -------------------------------------------------------------------------
         @_safe
         def on_load(service, browser_token, request: gr.Request):
-            service, browser_token = session(service, browser_token, request)
-            return [service, browser_token, *panels(service, None)]
+            service, browser_token, kept = session(service, browser_token, request)
+            return [kept, browser_token, *panels(service, None, request)]
 
         @_safe
         def on_message(text, service, browser_token, request: gr.Request):
-            service, browser_token = session(service, browser_token, request)
+            service, browser_token, kept = session(service, browser_token, request)
             reply = service.handle(text or "")
-            return ["", service, browser_token, *panels(service, reply)]
+            return ["", kept, browser_token, *panels(service, reply, request)]
 
         def command(text: str) -> Callable[..., Any]:
             @_safe
             def run(service, browser_token, request: gr.Request):
-                service, browser_token = session(service, browser_token, request)
+                service, browser_token, kept = session(service, browser_token, request)
                 reply = service.handle(text)
-                return [service, browser_token, *panels(service, reply)]
+                return [kept, browser_token, *panels(service, reply, request)]
 
             return run
 
         @_safe
         def on_new(service, browser_token, request: gr.Request):
-            service, browser_token = session(service, browser_token, request)
+            service, browser_token, kept = session(service, browser_token, request)
             reply = service.new_draft()
-            return [service, browser_token, *panels(service, reply)]
+            return [kept, browser_token, *panels(service, reply, request)]
 
         @_safe
         def on_table_edit(rows, service, browser_token, request: gr.Request):
-            service, browser_token = session(service, browser_token, request)
+            service, browser_token, kept = session(service, browser_token, request)
             reply = service.apply_rows(rows or [])
-            return [service, browser_token, *panels(service, reply)]
+            return [kept, browser_token, *panels(service, reply, request)]
 
         @_safe
         def on_header(name, total_v, fiscal_v, other_v, fund_use_v, goal_v, plan_rows, service, browser_token,
                       request: gr.Request):
-            service, browser_token = session(service, browser_token, request)
+            service, browser_token, kept = session(service, browser_token, request)
             reply = service.apply_header(name, total_v, fiscal_v, other_v, fund_use_v, goal_v, plan_rows or [])
-            return [service, browser_token, *panels(service, reply)]
+            return [kept, browser_token, *panels(service, reply, request)]
 
         @_safe
         def on_upload(path, service, browser_token, request: gr.Request):
-            service, browser_token = session(service, browser_token, request)
+            service, browser_token, kept = session(service, browser_token, request)
+            if path and not files.owns(path, files.request_requester(request)):
+                return [kept, browser_token, files.MESSAGES["not_yours"], gr.update(choices=[], value=None)]
             result = service.open_upload(path)
             choices = [(title, i) for i, title in enumerate(result.titles)]
             pick = gr.update(choices=choices, value=0 if choices else None)
-            return [service, browser_token, result.message, pick]
+            return [kept, browser_token, result.message, pick]
 
         def upload_action(start: bool) -> Callable[..., Any]:
             @_safe
             def run(index, service, browser_token, request: gr.Request):
-                service, browser_token = session(service, browser_token, request)
+                service, browser_token, kept = session(service, browser_token, request)
                 chosen = index if isinstance(index, int) else -1
                 reply = service.start_from_uploaded(chosen) if start else service.check_uploaded(chosen)
-                return [service, browser_token, *panels(service, reply)]
+                return [kept, browser_token, *panels(service, reply, request)]
 
             return run
 
         @_safe
         def on_refresh(service, browser_token, request: gr.Request):
-            service, browser_token = session(service, browser_token, request)
-            return [service, browser_token, drafts_update(service)]
+            service, browser_token, kept = session(service, browser_token, request)
+            return [kept, browser_token, drafts_update(service)]
 
         @_safe
         def on_open(draft_id, service, browser_token, request: gr.Request):
-            service, browser_token = session(service, browser_token, request)
+            service, browser_token, kept = session(service, browser_token, request)
             reply = service.restore(draft_id or "")
-            return [service, browser_token, *panels(service, reply)]
+            return [kept, browser_token, *panels(service, reply, request)]
 
         demo.load(on_load, inputs=session_io, outputs=[*session_io, *panel_outputs], api_visibility="private")
         chat_io = dict(inputs=[message, *session_io], outputs=[message, *session_io, *panel_outputs])
@@ -290,16 +306,18 @@ def serve() -> None:
 
 
 def launch_options() -> dict[str, Any]:
-    """Keyword arguments for demo.launch(): address, login, allowed download folder, look."""
+    """Keyword arguments for demo.launch(): address, login, file serving, look. Nothing under
+    data/ is served; downloads and uploads go through files.FileGuard (owner only)."""
     data = config.data_dir()
-    (data / "exports").mkdir(parents=True, exist_ok=True)
+    data.mkdir(parents=True, exist_ok=True)
     users = load_users()
     return {
         "server_name": os.environ.get("ASSISTANT_HOST", DEFAULT_HOST),
         "server_port": int(os.environ.get("ASSISTANT_PORT", DEFAULT_PORT)),
         "auth": make_auth(users),
         "auth_message": AUTH_MESSAGES["login"] if users else None,
-        "allowed_paths": [str(data / "exports")],
+        "blocked_paths": [str(data)],
+        "app_kwargs": {"middleware": [Middleware(files.FileGuard)]},
         "max_file_size": HARD_UPLOAD_LIMIT,
         "show_error": False,
         "footer_links": [],

@@ -29,3 +29,12 @@ def percentile(values: list[float], q: float) -> float:
         return float("nan")
     index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
     return ordered[index]
+
+
+def write_result(path, lines: list[str]) -> str:
+    """Print a result (markdown lines) and write it to `path`; returns the text."""
+    text = "\n".join(lines) + "\n"
+    print(text)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return text

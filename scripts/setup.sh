@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything the assistant needs, idempotently (a second run takes seconds).
 #   scripts/setup.sh          the app: .venv, pinned packages, the embedding model
-#   scripts/setup.sh --test   also test tools: Chromium + CJK fonts, LibreOffice, the local LLM extra
+#   scripts/setup.sh --test   also test tools: Chromium + CJK fonts, LibreOffice, PostgreSQL, the local LLM extra
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,6 +39,7 @@ if [ $want_test = 1 ]; then
   command -v soffice >/dev/null || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
   [ -d /usr/share/fonts/truetype/liberation2 ] || need+=(fonts-liberation2)
   command -v pdftoppm >/dev/null || need+=(poppler-utils)
+  compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)  # the draft-store tests
   if [ ${#need[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then
       echo "== 安装系统软件包（apt: ${need[*]}）"

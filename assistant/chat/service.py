@@ -13,21 +13,20 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
-import hashlib
 import logging
 import re
 import shutil
 import threading
 import unicodedata
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from pydantic import ValidationError
 
-from assistant import config
+from assistant import config, limits
 from assistant.chat import intents
+from assistant.chat.files import new_folder
 from assistant.chat.intents import Help
 from assistant.chat.edits import (
     follow_budget,
@@ -44,7 +43,7 @@ from assistant.chat.edits import (
 from assistant.chat.storage import DraftStore, DraftSummary
 from assistant.chat.view import esc, finding_where, sort_findings
 from assistant.checks.profiles import canonical_level2, get_profile
-from assistant.model import Budget, Indicator, ProjectTable
+from assistant.model import Budget, Indicator, ProjectTable, strip_bidi
 
 log = logging.getLogger(__name__)
 
@@ -273,7 +272,7 @@ class ChatBackend:
     def export(self, table: ProjectTable, fmt: str, owner: str) -> Path:
         from assistant.export import export_tables
 
-        folder = user_folder("exports", owner)
+        folder = new_folder("exports")  # a random folder per file; `owner` is who asked
         stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         path = folder / f"{safe_name(table.project_name or MESSAGES['file_stem'])}-{stamp}{EXPORT_SUFFIX[fmt]}"
         export_tables([table], path, overwrite=True)
@@ -299,14 +298,6 @@ class ChatBackend:
 
         model = self._llm if self._llm not in (None, False) else None
         return message_to_actions(message, table, model=model, timeout=self.llm_timeout)
-
-
-def user_folder(kind: str, owner: str) -> Path:
-    """data_dir()/<kind>/<hash of owner>: one folder per owner, never named after user input."""
-    digest = hashlib.sha256(owner.encode("utf-8")).hexdigest()[:16]
-    folder = config.data_dir() / kind / digest
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def safe_name(name: str, limit: int = 60) -> str:
@@ -365,6 +356,7 @@ class ChatService:
         """Indicator rows edited in the page's grid (blank 一级/二级 inherit from above)."""
         from assistant.chat.view import indicators_from_rows
 
+        rows = rows[: limits.MAX_INDICATORS + 1]  # one more than allowed is enough for the limit's message
         return self._guarded(lambda: self._apply_rows(indicators_from_rows(rows, self._indicators())))
 
     def apply_header(self, project_name: str, total: float | None, fiscal: float | None, other: float | None,
@@ -376,10 +368,10 @@ class ChatService:
             if self.table is None:
                 return self._reply(MESSAGES["no_draft"], action="header")
             table = self.table.model_copy(deep=True)
-            table.project_name = (project_name or "").strip()[:300]
+            table.project_name = strip_bidi(project_name or "").strip()[:300]
             table.budget = Budget(total=_opt_float(total), fiscal=_opt_float(fiscal), other=_opt_float(other))
-            table.fund_use = (fund_use or "").strip()
-            table.goal = (goal or "").strip()
+            table.fund_use = strip_bidi(fund_use or "").strip()
+            table.goal = strip_bidi(goal or "").strip()
             table.spending_plan = plan_from_rows(plan or [])
             if table == self.table:
                 return self._reply(MESSAGES["no_change"], action="header")
@@ -472,7 +464,7 @@ class ChatService:
         return reply
 
     def _handle(self, message: str) -> Reply:
-        text = (message or "").strip()
+        text = strip_bidi(message or "").strip()
         if not text:
             return self._reply(MESSAGES["empty"], action="help")
         prefix = ""
@@ -575,7 +567,7 @@ class ChatService:
         if action.field == "value":
             new_text, kept = keep_operator(old.value, action.value)
             if kept:
-                note = MESSAGES["kept_operator"].format(op=kept)
+                note = MESSAGES["kept_operator"].format(op=esc(kept))
             table.indicators[index] = old.with_value(new_text)
             follow_quantity(table, index, old)
         else:
@@ -611,8 +603,8 @@ class ChatService:
             return self._reply(MESSAGES["plan_bad"].format(percent=num_text(action.percent)), action="set_plan")
         table = self.table.model_copy(deep=True)
         table.spending_plan = set_plan_percent(table.spending_plan, action.label, action.percent)
-        plan = "，".join(f"{p.label} {num_text(p.percent)}%" for p in table.spending_plan if p.percent is not None)
-        text = MESSAGES["set_plan"].format(label=action.label, percent=num_text(action.percent), plan=plan)
+        plan = "，".join(f"{esc(p.label)} {num_text(p.percent)}%" for p in table.spending_plan if p.percent is not None)
+        text = MESSAGES["set_plan"].format(label=esc(action.label), percent=num_text(action.percent), plan=plan)
         return self._commit(table, "set_plan", text, with_findings=True)
 
     def _do_add(self, action: intents.AddIndicator) -> Reply:
@@ -630,9 +622,9 @@ class ChatService:
                         basis=MESSAGES["add_basis"].format(year=table.year or _dt.date.today().year))
         index = insert_position(table.indicators, level1, level2, profile)
         table.indicators.insert(index, row)
-        text = MESSAGES["added"].format(level2=level2, row=index + 1, name=esc(action.level3), value=esc(action.value))
+        text = MESSAGES["added"].format(level2=esc(level2), row=index + 1, name=esc(action.level3), value=esc(action.value))
         if guessed:
-            text += MESSAGES["added_guess"].format(level2=level2)
+            text += MESSAGES["added_guess"].format(level2=esc(level2))
         return self._commit(table, "add", text, with_findings=True)
 
     def _do_remove(self, action: intents.RemoveIndicator) -> Reply:
@@ -700,7 +692,7 @@ class ChatService:
             lines = [MESSAGES["hits_projects"].format(n=len(sources))]
             lines += [MESSAGES["hit_project"].format(project=esc(s["project_name"]), ref=esc(_ref_text(s))) for s in sources]
         else:
-            scope = (MESSAGES["scope_level2"].format(level2=level2) if level2 and not topic
+            scope = (MESSAGES["scope_level2"].format(level2=esc(level2)) if level2 and not topic
                      else MESSAGES["scope_topic"].format(topic=esc(topic)))
             lines = [MESSAGES["hits_indicators"].format(scope=scope, n=len(sources))]
             lines += [MESSAGES["hit_indicator"].format(name=esc(s["level3"]), value=esc(s["value"]),
@@ -722,7 +714,7 @@ class ChatService:
 
     # upload -----------------------------------------------------------------------------------
     def _open_upload(self, path: str | Path | None, original_name: str | None) -> UploadResult:
-        from assistant.parsers import InputError, load_path
+        from assistant.parsers import InputError
 
         if not path:
             return UploadResult(False, MESSAGES["upload_none"])
@@ -735,11 +727,11 @@ class ChatService:
         if size > MAX_UPLOAD_BYTES:
             return UploadResult(False, MESSAGES["upload_too_big"].format(size=size / 1024 / 1024,
                                                                          limit=MAX_UPLOAD_BYTES // 1024 // 1024))
-        target = user_folder("uploads", self.owner) / uuid.uuid4().hex[:12] / name
+        target = new_folder("uploads") / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, target)
         try:
-            document = load_path(target)
+            document = limits.read_upload(target)
         except InputError as exc:
             return UploadResult(False, MESSAGES["upload_failed"].format(reason=esc(exc.message)))
         self.uploaded = [t for t in document.tables]
@@ -771,7 +763,10 @@ class ChatService:
 
     def _commit(self, table: ProjectTable, what: str, text: str, push: bool = True,
                 with_findings: bool = False) -> Reply:
-        """Make `table` the draft: undo point, checker, save, reply."""
+        """Make `table` the draft: undo point, checker, save, reply (not beyond the size limits)."""
+        problem = limits.table_problem(table)
+        if problem:
+            return self._reply(problem, action=what)
         if push:
             self._push(what)
         self.table = table

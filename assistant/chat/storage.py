@@ -18,7 +18,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, String, Text, create_engine, event, select
+from sqlalchemy import DateTime, Engine, Integer, String, Text, create_engine, event, func, inspect, select, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from assistant import config
@@ -44,6 +44,7 @@ class DraftRecord(_Base):
     owner: Mapped[str] = mapped_column(String(200), index=True)
     title: Mapped[str] = mapped_column(String(300))
     table_json: Mapped[str] = mapped_column(Text)
+    indicators: Mapped[int] = mapped_column(Integer, default=0)  # for the list, without reading the table
     sources_json: Mapped[str] = mapped_column(Text, default="[]")
     created_at: Mapped[_dt.datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[_dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
@@ -127,8 +128,20 @@ def _engine(url: str) -> Engine:
         else:
             engine = create_engine(url, pool_pre_ping=True)
         _Base.metadata.create_all(engine)
+        _add_indicator_count(engine)
         _ENGINES[url] = engine
         return engine
+
+
+def _add_indicator_count(engine: Engine) -> None:
+    """Databases made before the `indicators` column get it, filled from the saved tables."""
+    if "indicators" in {c["name"] for c in inspect(engine).get_columns(DraftRecord.__tablename__)}:
+        return
+    with engine.begin() as connection:
+        connection.execute(text("ALTER TABLE chat_drafts ADD COLUMN indicators INTEGER DEFAULT 0"))
+        for draft_id, table_json in connection.execute(text("SELECT id, table_json FROM chat_drafts")).all():
+            count = len(json.loads(table_json).get("indicators") or [])
+            connection.execute(text("UPDATE chat_drafts SET indicators = :n WHERE id = :id"), {"n": count, "id": draft_id})
 
 
 class DraftStore:
@@ -148,24 +161,24 @@ class DraftStore:
             record = session.get(DraftRecord, draft_id) if draft_id else None
             if record is not None and record.owner == owner:
                 record.title, record.table_json, record.sources_json = _title(table), table_json, sources_json
-                record.updated_at = now
+                record.indicators, record.updated_at = len(table.indicators), now
                 return record.id
             new_id = uuid.uuid4().hex
             session.add(DraftRecord(id=new_id, owner=owner, title=_title(table), table_json=table_json,
-                                    sources_json=sources_json, created_at=now, updated_at=now))
+                                    indicators=len(table.indicators), sources_json=sources_json, created_at=now,
+                                    updated_at=now))
             return new_id
 
     def list_drafts(self, owner: str, limit: int = MAX_LIST) -> list[DraftSummary]:
         """The owner's drafts, newest first."""
         with Session(self.engine) as session:
             rows = session.execute(
-                select(DraftRecord.id, DraftRecord.title, DraftRecord.updated_at, DraftRecord.table_json)
+                select(DraftRecord.id, DraftRecord.title, DraftRecord.updated_at, DraftRecord.indicators)
                 .where(DraftRecord.owner == owner)
                 .order_by(DraftRecord.updated_at.desc())
                 .limit(limit)
             ).all()
-        return [DraftSummary(r.id, r.title, _aware(r.updated_at), len(json.loads(r.table_json).get("indicators") or []))
-                for r in rows]
+        return [DraftSummary(r.id, r.title, _aware(r.updated_at), r.indicators or 0) for r in rows]
 
     def load(self, owner: str, draft_id: str) -> StoredDraft | None:
         """The draft when it exists and belongs to the owner, else None."""
@@ -192,7 +205,7 @@ class DraftStore:
     def count(self, owner: str | None = None) -> int:
         """Number of drafts (of one owner, or all): for tests and the benchmark."""
         with Session(self.engine) as session:
-            query = select(DraftRecord.id)
+            query = select(func.count()).select_from(DraftRecord)
             if owner is not None:
                 query = query.where(DraftRecord.owner == owner)
-            return len(session.execute(query).all())
+            return int(session.execute(query).scalar_one())

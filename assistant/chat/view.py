@@ -27,13 +27,18 @@ MESSAGES = {
     "draft_label": "{title}（{time}，{n} 个指标）",
 }
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>$])")
+# What the chat's markdown (GFM) would turn into a link by itself: URLs, www. names, e-mail.
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z])(:)(?=//)|(?<=\bwww)(\.)|(@)")
 
 
 def esc(text: object) -> str:
-    """Text from users or the corpus, safe inside markdown: HTML escaped, markdown marks inert."""
+    """The one escape for anything shown as markdown or HTML that came from a user, a file or the
+    corpus (replies, findings, plan labels, sources): HTML escaped, markdown marks inert, no
+    autolink — so no link or image appears that the app did not make. One line."""
     escaped = html.escape(str(text if text is not None else ""), quote=True)
-    return _MD_SPECIAL.sub(r"\\\1", escaped).replace("\n", " ")
+    escaped = _MD_SPECIAL.sub(r"\\\1", escaped)
+    return _AUTOLINK.sub(lambda m: "\\" + m.group(0), escaped).replace("\n", " ")
 
 
 def cell(text: object) -> str:

@@ -4,6 +4,7 @@ input files into one Word booklet, Excel workbook or JSON file (format by OUT's 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from assistant.export import export_tables
 from assistant.parsers import load_tables
@@ -31,6 +32,9 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    target = Path(args.to).resolve()
+    if any(Path(f).resolve() == target for f in args.files):  # --force must not replace an input
+        raise InputError(args.to, "same_as_input")
     tables, errors = load_tables(args.files)
     for error in errors:
         print(MESSAGES["failed"].format(error=error), file=sys.stderr)

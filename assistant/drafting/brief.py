@@ -17,8 +17,8 @@ MAX_BUDGET_YUAN = 1e11  # 1000 亿元: anything above is surely a typo for a cou
 MESSAGES = {
     "no_name": "请填写项目名称（不能只有符号或表情）",
     "budget_positive": "预算数必须大于 0（收到 {value}）",
-    "budget_absurd": "预算数 {value:,.2f} 元不合理（超过 1000 亿元），请检查单位是否为“元”",
-    "budget_mismatch": "财政资金 {fiscal:,.2f} + 其他资金 {other:,.2f} ≠ 预算数 {total:,.2f}",
+    "budget_absurd": "预算数 {value} 元不合理（超过 1000 亿元），请检查单位是否为“元”",
+    "budget_mismatch": "财政资金 {fiscal} + 其他资金 {other} ≠ 预算数 {total}",
     "negative_part": "{field}不能为负数",
     "bad_profile": "未知的指标框架“{value}”，可选：{known}",
 }
@@ -65,7 +65,7 @@ class Brief(BaseModel):
         if not value > 0:
             raise PydanticCustomError("brief", MESSAGES["budget_positive"], {"value": value})
         if value > MAX_BUDGET_YUAN:
-            raise PydanticCustomError("brief", MESSAGES["budget_absurd"], {"value": value})
+            raise PydanticCustomError("brief", MESSAGES["budget_absurd"], {"value": f"{value:,.2f}"})
         return round(value, 2)
 
     @model_validator(mode="after")
@@ -81,7 +81,8 @@ class Brief(BaseModel):
             self.other = round(self.budget - self.fiscal, 2)
         if abs((self.fiscal or 0) + (self.other or 0) - self.budget) > 0.005:
             raise PydanticCustomError(
-                "brief", MESSAGES["budget_mismatch"], {"fiscal": self.fiscal, "other": self.other, "total": self.budget}
+                "brief", MESSAGES["budget_mismatch"],
+                {"fiscal": f"{self.fiscal:,.2f}", "other": f"{self.other:,.2f}", "total": f"{self.budget:,.2f}"}
             )
         return self
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import re
+import stat
 import zipfile
 from pathlib import Path
 
@@ -15,6 +17,7 @@ TEXT_ENCODINGS = ("utf-8-sig", "gb18030")
 # User-facing messages (Chinese with the English gist).
 MESSAGES = {
     "missing": "文件不存在（file not found）",
+    "symlink_loop": "符号链接形成循环，无法打开（symbolic link loop）",
     "not_file": "不是文件（not a regular file）",
     "empty": "文件为空（empty file）",
     "too_big": "文件过大：{size:.1f} MB，上限 {limit} MB（file too large）",
@@ -26,6 +29,7 @@ MESSAGES = {
     "no_tables": "未找到绩效目标表（no performance-target table found）",
     "bad_json": "JSON 格式错误：第 {line} 行第 {col} 列（invalid JSON）",
     "bad_table": "第 {index} 个表格式不符：{detail}（table does not match the schema）",
+    "too_deep": "内容嵌套层数过深（超过 {limit} 层），不像绩效目标表，已拒绝读取（nesting too deep）",
     "bad_office": "无法读取 {kind} 文件，可能已损坏或不是 {kind} 格式（cannot read the file: {detail}）",
     "exists": "文件已存在，未覆盖；确需覆盖请加 --force（file exists, not overwritten）",
     "export_suffix": "不支持导出为“{suffix}”，请用 .docx .xlsx .json（unsupported export format）",
@@ -33,6 +37,7 @@ MESSAGES = {
     "no_input_tables": "输入文件中没有可导出的绩效目标表（nothing to export）",
     "no_folder": "输出目录不存在（output folder not found）",
     "write_failed": "无法写入文件：{detail}（cannot write the file）",
+    "same_as_input": "输出文件就是输入文件之一，不能用导出结果覆盖输入文件（output would replace an input file）",
 }
 
 
@@ -47,11 +52,13 @@ class InputError(Exception):
 
 
 def check_file(path: Path) -> int:
-    if not path.exists():
-        raise InputError(path, "missing")
-    if not path.is_file():
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise InputError(path, "symlink_loop" if exc.errno == errno.ELOOP else "missing") from None
+    if not stat.S_ISREG(info.st_mode):
         raise InputError(path, "not_file")
-    size = path.stat().st_size
+    size = info.st_size
     if size == 0:
         raise InputError(path, "empty")
     if size > MAX_FILE_BYTES:
@@ -93,6 +100,17 @@ def check_zip(path: Path) -> None:
     packed = max(1, sum(info.compress_size for info in infos))
     if unpacked > MAX_UNZIPPED_BYTES or unpacked / packed > MAX_ZIP_RATIO:
         raise InputError(path, "zip_bomb")
+
+
+XML_DEPTH_LIMIT = 256  # lxml refuses deeper documents unless told XML_PARSE_HUGE
+
+
+def office_error(path: Path, kind: str, exc: Exception) -> InputError:
+    """A python-docx/openpyxl failure as a Chinese message; lxml's English text only as detail,
+    never for the nesting limit (a hostile document, not a damaged one)."""
+    if "excessive depth" in str(exc).lower():
+        return InputError(path, "too_deep", limit=XML_DEPTH_LIMIT)
+    return InputError(path, "bad_office", kind=kind, detail=str(exc)[:120])
 
 
 def squash(text: str | None) -> str:

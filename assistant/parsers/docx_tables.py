@@ -19,7 +19,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from assistant.model import Budget, Document, PlanItem, ProjectTable, Source
-from assistant.parsers.common import InputError, find_year, parse_amount, parse_percent, squash
+from assistant.parsers.common import find_year, office_error, parse_amount, parse_percent, squash
 from assistant.parsers.indicator_rows import (
     Columns,
     build_indicators,
@@ -257,7 +257,7 @@ def parse_docx(path: str | Path, source: Source) -> Document:
     except Exception as exc:  # python-docx raises many kinds for a broken or foreign package
         if isinstance(exc, MemoryError):
             raise
-        raise InputError(path, "bad_office", kind=KIND, detail=str(exc)[:120]) from None
+        raise office_error(path, KIND, exc) from None
     reader = _Reader(source)
     try:
         for block in word.iter_inner_content():
@@ -269,5 +269,5 @@ def parse_docx(path: str | Path, source: Source) -> Document:
                 for row in rows:
                     reader.row(row)
     except (ValueError, IndexError, KeyError) as exc:  # malformed merges in the table XML
-        raise InputError(path, "bad_office", kind=KIND, detail=str(exc)[:120]) from None
+        raise office_error(path, KIND, exc) from None
     return reader.document()

@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from assistant.limits import MAX_JSON_DEPTH, json_depth
 from assistant.model import Budget, Document, Indicator, ProjectTable, Source
 from assistant.parsers.common import InputError, find_year
 
@@ -88,6 +89,10 @@ def parse_json_text(text: str, path: Path) -> Document:
             data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(path, "bad_json", line=exc.lineno, col=exc.colno) from None
+    except RecursionError:  # json's decoder recurses once per level
+        raise InputError(path, "too_deep", limit=MAX_JSON_DEPTH) from None
+    if json_depth(data) > MAX_JSON_DEPTH:
+        raise InputError(path, "too_deep", limit=MAX_JSON_DEPTH)
     doc = Document()
     for index, item in enumerate(_items(data), start=1):
         if not isinstance(item, dict):

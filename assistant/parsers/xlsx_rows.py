@@ -19,7 +19,7 @@ from typing import Any
 from openpyxl import load_workbook
 
 from assistant.model import Budget, Document, PlanItem, ProjectTable, Source
-from assistant.parsers.common import InputError, find_year, parse_amount, parse_percent
+from assistant.parsers.common import find_year, office_error, parse_amount, parse_percent
 from assistant.parsers.indicator_rows import (
     Columns,
     build_indicators,
@@ -227,7 +227,7 @@ def parse_xlsx(path: str | Path, source: Source) -> Document:
     except Exception as exc:  # openpyxl raises many kinds for a broken or foreign package
         if isinstance(exc, MemoryError):
             raise
-        raise InputError(path, "bad_office", kind=KIND, detail=str(exc)[:120]) from None
+        raise office_error(path, KIND, exc) from None
     reader = _Workbook()
     try:
         for ws in wb.worksheets:
