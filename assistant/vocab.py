@@ -165,8 +165,10 @@ def arabic_numerals(text: str) -> str:
     out = _PERCENT_WORDS.sub(percent, text)
     out = _NUMERAL_SPAN.sub(span, out)
     # 「预算七十万，」: an amount in 万/亿 with its unit left unsaid.
-    out = re.sub(r"(?<![\u4e00-\u9fff])([零〇一二两三四五六七八九十百千点]+)(万|亿)(?![\u4e00-\u9fff\d])", bare_scale, out)
-    out = re.sub(r"(?<=[预算共计约为是])([零〇一二两三四五六七八九十百千点]+)(万|亿)(?![\u4e00-\u9fff\d])", bare_scale, out)
+    # 「预算七十万，」「经费大概一百二十万 」「两百八十万左右」: an amount in 万/亿 with its unit left unsaid
+    out = re.sub(r"(?<![\u4e00-\u9fff])([零〇一二两三四五六七八九十百千点]+)(万|亿)(?=左右|$|[^\u4e00-\u9fff\d])", bare_scale, out)
+    out = re.sub(r"(?<=[预算共计约为是概要需费金额])([零〇一二两三四五六七八九十百千点]+)(万|亿)(?=左右|$|[^\u4e00-\u9fff\d])",
+                 bare_scale, out)
     out = re.sub(r"(?<![\d一二两三四五六七八九十])([一二两三四五六七八九])万([一二三四五六七八九])(?![\d\u4e00-\u9fff])",
                  lambda m: _number_text(chinese_number(m.group(0)) or 0), out)
     return out

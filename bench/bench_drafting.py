@@ -36,7 +36,7 @@ from assistant.retrieval.search import Retriever  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
 RESULTS = Path(__file__).resolve().parent / "results" / "drafting.md"
-SETS = {"dev": DATA / "briefs_dev.jsonl", "heldout": DATA / "briefs_heldout.jsonl"}
+SETS = {"dev": DATA / "briefs_dev.jsonl", "dev2": DATA / "briefs_dev2.jsonl", "heldout": DATA / "briefs_heldout.jsonl"}
 
 
 class HoldOut:

@@ -17,7 +17,7 @@ from assistant.drafting.brief import Brief
 from assistant.drafting.statements import MONEY_UNITS, NUM, prepare
 from assistant.vocab import normalise
 
-_MONEY = r"(?:亿元|万元|千元|亿(?![\u4e00-\u9fff])|万(?![\u4e00-\u9fff])|元)"
+_MONEY = r"(?:亿元|万元|千元|亿(?![\u4e00-\u9fff])|万(?=左右)|万(?![\u4e00-\u9fff])|元)"
 _AMOUNT = rf"(?P<num>{NUM})\s*(?P<unit>{_MONEY})"
 _TOTAL = (
     re.compile(rf"(?:总预算|预算总额|预算资金|项目预算|预算数|预算)(?:为|是|共|约|大约|大概|总共|合计|其实是|一共)?(?:资金)?{_AMOUNT}"),
@@ -32,7 +32,10 @@ _OTHER = (
                rf"(?:资金)?(?:约|为|是)?{_AMOUNT}"),
     re.compile(rf"剩下(?:的)?{_AMOUNT}(?=[^，。,；;]{{0,16}}(?:收入|自筹|单位|中心|企业))"),
 )
-_ALL_FISCAL = re.compile(r"全部(?:为|是|由|用)?(?:县级|县|市|省|上级)?财政|全额(?:财政|由财政)|均为财政资金|都是财政")
+_ALL_FISCAL = re.compile(
+    r"(?:全部|全|都|均)(?:为|是|由|用|属)?(?:县级|县|市|省|上级|本级)?财政|全额(?:财政|由财政)|财政全额|均为财政资金|"
+    r"^(?:县|县级|本级)?财政(?:出|承担|安排|解决)?$|全是省里|都是上级|全部是上级|上级全额"
+)
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _SHORT_YEAR = re.compile(r"(?<![\d.])([2]\d)年(?!\d|度内)")
 _NAME = re.compile(r"(?:项目名称|项目名)\s*[:：是为]\s*[“\"「]?([^，。,；;\n“”\"」]{2,60})")
@@ -41,6 +44,10 @@ _SPEAKER = re.compile(
     r"^(?:(?P<me>我们|我|咱们|本|我们的)(?:[县市区镇乡])?(?P<own>[\u4e00-\u9fff]{0,10}?(?:局|委员会|委|办公室|办|中心|院|站|所|部|政府|街道))?"
     r"|(?:[县市区])?(?P<dept>[\u4e00-\u9fff]{1,10}?(?:局|委员会|委|办公室|政府|妇联|残联|总工会|团委|科协|工商联|红十字会)))"
 )
+_ORG_SUFFIX = r"(?:局|馆|部|委员会|委|办公室|办|中心|大队|支队|队|站|所|院|政府|街道|妇联|残联|总工会|团委|科协|工商联|红十字会|法院|检察院)"
+_DEPT_BEFORE_YEAR = re.compile(rf"^(?:我们|我)?(?:[县市区])?[\u4e00-\u9fff]{{0,14}}?{_ORG_SUFFIX}(?=\s*(?:(?:19|20)?\d{{2}}|[０-９]{{2,4}})\s*年)")
+# Subjects that need their unit's name: 日常运转经费 of whom?
+_GENERIC_SUBJECT = re.compile(r"^(?:机关)?(?:日常)?(?:运转|公用|办公|工作|物业管理|后勤保障)(?:经费|费用|费)?(?:项目)?$")
 _LEAD_WORDS = re.compile(
     r"^(?:今年|明年|后年|本年度|年度|今年度|计划|准备|打算|想|要|需要|拟|申请|申报|起草|想要|还要|将)+"
 )
@@ -104,7 +111,7 @@ def read_budget(text: str) -> tuple[float | None, float | None, float | None]:
         total = _largest_plain_amount(text)
     if total is not None and fiscal is not None and fiscal > total + 0.005:
         fiscal = None  # 「财政出」 of another figure: leave the split to the total
-    if total is not None and _ALL_FISCAL.search(text):
+    if total is not None and fiscal is None and other is None and any(_ALL_FISCAL.search(c) for c in _clauses(text)):
         fiscal, other = total, 0.0
     if total is not None and fiscal is not None and other is None:
         other = round(total - fiscal, 2)
@@ -116,6 +123,12 @@ def read_budget(text: str) -> tuple[float | None, float | None, float | None]:
 _ANY_AMOUNT = re.compile(_AMOUNT)
 # Amounts that are not the budget: standards, caps, outcomes, thresholds.
 _NOT_BUDGET_BEFORE = re.compile(r"(?:每[\u4e00-\u9fff]{0,6}|单价|标准|带动|拉动|销售|产值|收入|营业|税收|交易|成交|签约|最高|不超过|上限|投资)[\u4e00-\u9fff]{0,4}$")
+
+
+def _clauses(text: str) -> list[str]:
+    from assistant.drafting.statements import clauses
+
+    return clauses(text)
 
 
 def _largest_plain_amount(text: str) -> float | None:
@@ -151,6 +164,9 @@ def _department(text: str) -> str:
     m = _DEPARTMENT.search(text)
     if m:
         return m.group(1).strip()
+    m = _DEPT_BEFORE_YEAR.match(normalise(text))
+    if m:
+        return re.sub(r"^(?:我们|我)", "", m.group(0))
     first = re.split(r"[，。,；;：:\n]", text, maxsplit=1)[0]
     first = re.sub(r"(?:19|20)\d{2}年|(?<!\d)2\d年|明年|今年|[(（][^)）]*[)）]", "", first)
     speaker = _SPEAKER.match(first)
@@ -164,13 +180,17 @@ def project_name(text: str, year: int) -> str:
     if m:
         return _with_year(m.group(1).strip(), year, suffix=False)
     text = normalise(text)  # the name keeps its Chinese numerals (第四次全国农业普查)
-    first = re.split(r"[，。,；;\n]|：|:", text, maxsplit=1)[0]
+    dept = _DEPT_BEFORE_YEAR.match(text)
+    text = _DEPT_BEFORE_YEAR.sub("", text, count=1)  # 「农业农村局2026年…」 -> 「2026年…」
+    first = re.split(r"[，。,；;\n]|：|:|(?<=[\u4e00-\u9fff\d])\s+(?=[\u4e00-\u9fff\d])", text, maxsplit=1)[0]
     first = re.sub(r"[(（][^)）]*[)）]", "", first)  # 「明年（2027年）」
     first = re.sub(r"(?:19|20)\d{2}\s*年(?:度)?|(?<!\d)2\d年|今年|明年|后年|本年度|[２][０-９]{3}年", "", first)
     speaker = _SPEAKER.match(first)
     if speaker and speaker.group(0):
         first = first[speaker.end():]
-    name = _subject(first)
+    name = re.sub(r"\d+(?:\.\d+)?\s*(?:万|亿)?元", "", _subject(first))  # no amount in a name
+    if dept and _GENERIC_SUBJECT.match(name):
+        name = re.sub(r"^(?:我们|我)", "", dept.group(0)) + name  # 「档案馆日常运转经费」: whose running costs
     return _with_year(name or first.strip() or text[:20], year, suffix=True)
 
 

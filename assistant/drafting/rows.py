@@ -140,6 +140,8 @@ def _library_basis(template: Template, confirm: bool) -> str:
 
 def statement_value(s: Statement, year: int) -> str:
     if s.kind == "deadline":
+        if s.extra.get("monthly"):
+            return f"{s.when}前"  # 「每月15日前」: every month, no year
         key = "deadline_value" if s.extra.get("before", True) else "date_value"
         return MESSAGES[key].format(year=year, when=s.when)
     if s.value_text:

@@ -31,7 +31,7 @@ COUNT_UNITS = (
     "人", "名", "户", "家", "个", "座", "所", "处", "条", "台", "套", "辆", "艘", "架", "盏", "件", "册", "本", "份",
     "部", "幅", "张", "篇", "期", "班", "场", "次", "项", "批", "轮", "届", "支", "块", "棵", "株", "头", "只", "箱",
     "袋", "桶", "剂", "宗", "例", "间", "栋", "天", "日", "周", "亩", "吨", "米", "字", "种", "类", "门", "节", "组",
-    "队", "顶", "把", "根", "片", "口", "眼", "盘",
+    "队", "顶", "把", "根", "片", "口", "眼", "盘", "路", "床", "张",
 )
 _UNIT_RE = "|".join(COUNT_UNITS)
 NUM = r"\d+(?:\.\d+)?"
@@ -145,8 +145,14 @@ def prepare(text: str) -> str:
     return out.replace("（", "(").replace("）", ")")
 
 
+# A space between Chinese words is a comma to a clerk who types without punctuation
+# (「需要资金20万 全部县财政 准备办三期」); spaces inside Latin names stay (GNSS RTK测量仪).
+_SPACE_BREAK = re.compile(r"(?<=[\u4e00-\u9fff\d%）)])\s+(?=[\u4e00-\u9fff\d（(])")
+
+
 def clauses(text: str) -> list[str]:
-    """Sentences split into clauses at ，；。 (lists with 、 stay together)."""
+    """Sentences split into clauses at ，；。 and at spaces between Chinese words (lists with 、 stay together)."""
+    text = _SPACE_BREAK.sub("，", text)
     parts = re.split(r"[。；;！!？?\n]|[，,](?![^(]*\))", text)
     return [p.strip() for p in parts if p and p.strip()]
 
@@ -172,33 +178,43 @@ _PERSON_AMOUNT = re.compile(  # 博士5名，每人10万元 (a standard right af
     rf"每(?P<per>人|户|名|家)(?P<what>[\u4e00-\u9fff]{{0,8}}?)(?P<num>{NUM})(?P<unit>{_MONEY_RE})"
 )
 _CAP = re.compile(rf"(?P<lead>[\u4e00-\u9fff]{{0,10}}?)(?:最高|最多|上限为?)(?:不超过|不高于)?(?P<num>{NUM})(?P<unit>{_MONEY_RE})")
-_PERCENT_STANDARD = re.compile(rf"按(?:照)?(?P<base>[\u4e00-\u9fff]{{2,12}}?)的(?P<num>{NUM})%(?:予以|给予)?(?P<verb>[\u4e00-\u9fff]{{0,4}})")
+_PERCENT_STANDARD = re.compile(
+    rf"(?:按(?:照)?(?P<base>[\u4e00-\u9fff]{{2,12}}?)的(?P<num>{NUM})%(?:予以|给予)?(?P<verb>[\u4e00-\u9fff]{{0,8}})"
+    rf"|(?P<base2>[\u4e00-\u9fff]{{2,8}}?(?:总额|金额|费用|投资额|收入))的(?P<num2>{NUM})%(?:支付|计提|提取|作为|用于)(?P<verb2>[\u4e00-\u9fff]{{0,6}}))"
+)
 _THRESHOLD = re.compile(rf"(?P<lead>[\u4e00-\u9fff]{{2,12}}?)(?P<num>{NUM})(?P<unit>{_MONEY_RE})(?:及)?以上(?=的|且|,|，|｜|$)")
 _MONEY_AMOUNT = re.compile(rf"(?P<lead>[\u4e00-\u9fff]{{0,12}}?)(?P<op>不少于|不低于|超过|达到|达)?(?P<num>{NUM})(?P<unit>{_MONEY_RE})(?P<tail>以上)?")
 _RATE = re.compile(
     rf"(?P<name>{_RATE_NAME}){_RATE_OPS}(?P<num>{NUM})\s*(?:%|％)(?P<tail>以上|及以上|以内|以下|之内)?"
 )
 _SERVICE_TIME = re.compile(
-    rf"(?P<lead>[\u4e00-\u9fff]{{0,10}}?)(?:在|须在|应在|于)?(?P<base>抽样后|接报后|受理后|收到后|报修后|发现后)?(?P<num>{NUM})(?P<unit>个工作日|工作日|小时|分钟|天|日)(?:内|以内|之内)(?P<verb>[\u4e00-\u9fff]{{1,8}})"
+    rf"(?P<lead>[\u4e00-\u9fff]{{0,10}}?)(?:在|须在|应在|于)?(?P<base>抽样后|接报后|受理后|收到后|报修后|发现后)?(?P<num>{NUM})(?P<unit>个工作日|工作日|小时|分钟|个月|天|日)(?:内|以内|之内)(?P<verb>[\u4e00-\u9fff]{{1,8}})"
 )
 _SERVICE_TIME_NAMED = re.compile(
-    rf"(?P<name>[\u4e00-\u9fff]{{2,12}}(?:时间|时限|时长|周期))(?:不超过|不多于|控制在|在|≤|<=)?(?P<num>{NUM})(?P<unit>个工作日|工作日|小时|分钟|天|日)(?:以内|之内|内)?"
+    rf"(?P<name>[\u4e00-\u9fff]{{2,12}}(?:时间|时限|时长|周期))(?:不超过|不多于|控制在|在|≤|<=)?(?P<num>{NUM})(?P<unit>个工作日|工作日|小时|分钟|个月|天|日)(?:以内|之内|内)?"
 )
-_MONTH = r"(?P<month>1[0-2]|[1-9])月(?P<part>底|末|中旬|上旬|下旬|份|\d{1,2}日|初)?"
+_MONTH = r"(?:(?P<from>1[0-2]|[1-9])月?(?:至|到|-|—|～|~))?(?P<month>1[0-2]|[1-9])月(?P<part>底|末|中旬|上旬|下旬|份|\d{1,2}[日号]|初)?"
 _DEADLINE = re.compile(
     rf"(?P<lead>[\u4e00-\u9fff\d]{{0,12}}?)(?:在)?{_MONTH}(?P<before>前|之前|以前|底前)?(?P<rest>(?:(?!第)[\u4e00-\u9fff]){{0,14}})"
 )
 _YEAR_END = re.compile(r"(?P<lead>[\u4e00-\u9fff]{0,10}?)(?:年底前|年底|年内|年末前|当年内|年度内|本年度内)(?P<rest>[\u4e00-\u9fff\dA-Za-z.]{0,16})")
-_HALF = re.compile(r"(?P<lead>[\u4e00-\u9fff]{0,10}?)(?P<when>上半年|一季度|第一季度|二季度|第二季度|三季度|第三季度|汛期前|汛前)(?P<rest>[\u4e00-\u9fff]{0,14})")
-_HALF_MONTH = {"上半年": 6, "一季度": 3, "第一季度": 3, "二季度": 6, "第二季度": 6, "三季度": 9, "第三季度": 9, "汛期前": 5, "汛前": 5}
+_HALF = re.compile(r"(?P<lead>[\u4e00-\u9fff]{0,10}?)(?P<when>上半年|一季度|第一季度|二季度|第二季度|三季度|第三季度|汛期前|汛前|"
+                   r"国庆前|国庆节前|元旦前|春耕前|开学前|秋季开学前|入冬前|供暖前|麦收前|三夏前)(?P<rest>[\u4e00-\u9fff]{0,14})")
+# Words for a time of year, and the month they end in (国庆前 = before 1 October: 9月底).
+_HALF_MONTH = {"上半年": 6, "一季度": 3, "第一季度": 3, "二季度": 6, "第二季度": 6, "三季度": 9, "第三季度": 9, "汛期前": 5, "汛前": 5,
+               "国庆前": 9, "国庆节前": 9, "元旦前": 12, "春耕前": 3, "开学前": 8, "秋季开学前": 8, "入冬前": 10, "供暖前": 10,
+               "麦收前": 5, "三夏前": 5}
+# A deadline that comes back every month: 「每月15日前发放」.
+_MONTHLY = re.compile(r"(?P<lead>[\u4e00-\u9fff]{0,8}?)每月(?P<day>\d{1,2})[日号](?:前|之前)(?P<rest>[\u4e00-\u9fff]{0,10})")
 _CHECKS = (
     (re.compile(r"(?P<lead>[\u4e00-\u9fff]{0,10}?)(?:须|要|应|均|全部|都)*通过(?P<what>[\u4e00-\u9fff]{0,8}?(?:验收|评审|审核|测评|审查|考核|认证|鉴定))"), "pass"),
     (re.compile(r"完成(?P<lead>)(?P<what>[\u4e00-\u9fff]{0,6}?(?:评审验收|竣工验收|验收|评审|审查|测评))"), "pass"),
-    (re.compile(r"(?:活动期间|施工期间|实施过程中|全年|期间)?(?:无|不发生|杜绝|零)(?P<what>[\u4e00-\u9fff]{0,8}?(?:事故|事件|案件|投诉))"), "none"),
+    (re.compile(r"(?:活动期间|施工期间|实施过程中|全年|期间)?(?:无|不发生|杜绝|零)(?P<what>[\u4e00-\u9fff]{0,10}?(?:事故|事件|案件|投诉|非访|上访|越级访|进京访|火灾|疫情|死亡))"), "none"),
     (re.compile(r"(?P<what>账物相符|账实相符|应保尽保|应发尽发|日产日清|全覆盖|足额发放)"), "fact"),
 )
 _QUANTITY = re.compile(
-    rf"(?P<op>不少于|不低于|至少|超过|多于|达到|约|共|计|大概|大约|近|逾)?(?P<num>{NUM})(?P<wan>万)?(?P<unit>{_UNIT_RE})(?P<tail>以上|左右|次以上)?"
+    rf"(?P<op>不少于|不低于|至少|超过|多于|达到|约|共|计|大概|大约|近|逾)?(?P<num>{NUM})(?:(?:到|至|-|~|～|—)(?P<upper>{NUM}))?"
+    rf"(?P<wan>万)?(?P<unit>{_UNIT_RE})(?P<tail>以上|左右|次以上)?"
 )
 
 
@@ -209,7 +225,7 @@ def read_statements(text: str, year: int | None = None) -> list[Statement]:
     prepared = prepare(text)
     for clause in clauses(prepared):
         rest = clause
-        for extractor in (_standards, _rates, _service_times, _checks, _deadlines, _money, _quantities):
+        for extractor in (_standards, _changes_and_specs, _rates, _service_times, _checks, _deadlines, _money, _quantities):
             statements, rest = extractor(rest, found)
             for s in statements:
                 if s.kind == "rate" and len(s.name) <= 3:
@@ -304,9 +320,12 @@ def _standards(clause: str, found: list[Statement]) -> tuple[list[Statement], st
                              level2="成本指标", subject=lead))
         clause = _consume(clause, m)
     while (m := _PERCENT_STANDARD.search(clause)) is not None:
-        verb = m.group("verb") or "补助"
-        out.append(Statement("percent_standard", m.group(0), f"{verb}比例", float(m.group("num")), "%", "≤",
-                             level2="成本指标", subject=m.group("base"), verb=verb))
+        verb = m.group("verb") or m.group("verb2") or "补助"
+        base, number = m.group("base") or m.group("base2"), m.group("num") or m.group("num2")
+        paid = re.match(r"(?:支付|计提|提取|作为|用于)(.+)", verb)  # 「…的6%支付机构管理费」 -> 机构管理费比例
+        name = f"{paid.group(1)}比例" if paid else f"{verb}比例"
+        out.append(Statement("percent_standard", m.group(0), name, float(number), "%", "≤",
+                             level2="成本指标", subject=base, verb=verb if not paid else ""))
         clause = _consume(clause, m)
     while (m := _THRESHOLD.search(clause)) is not None:
         lead = _clean_lead(re.split(r"[且的和、及]", m.group("lead"))[-1])
@@ -357,6 +376,38 @@ def _rates(clause: str, found: list[Statement]) -> tuple[list[Statement], str]:
     return out, clause
 
 
+_CHANGE = re.compile(
+    rf"(?P<name>[\u4e00-\u9fffA-Za-z]{{2,12}}?)(?P<base>同比|较上年|比上年|较去年|比去年)?(?P<dir>下降|减少|降低|增长|增加|提高|上升)"
+    rf"(?:不少于|不低于|达到|达|超过)?(?P<num>{NUM})\s*[%％](?P<tail>以上)?"
+)
+PHYSICAL_UNITS = ("毫克/升", "mg/L", "mg/l", "微克/立方米", "μg/m³", "厘米", "毫米", "分贝", "dB", "℃", "摄氏度", "千克", "公斤",
+                  "克", "兆帕", "MPa", "米/秒", "千瓦时", "度电")
+_SPEC = re.compile(
+    rf"(?P<name>[\u4e00-\u9fffA-Za-z]{{2,10}}?)(?P<op>不低于|不少于|不高于|不超过|不大于|不小于|≥|≤|>=|<=|达到|控制在|小于|大于|低于|高于)"
+    rf"(?P<num>{NUM})\s*(?P<unit>{'|'.join(re.escape(u) for u in PHYSICAL_UNITS)})(?P<tail>以下|以内|以上)?"
+)
+_SPEC_OPS = {"不低于": "≥", "不少于": "≥", "不小于": "≥", "≥": "≥", ">=": "≥", "达到": "≥", "大于": ">", "高于": ">",
+             "不高于": "≤", "不超过": "≤", "不大于": "≤", "≤": "≤", "<=": "≤", "控制在": "≤", "小于": "<", "低于": "<"}
+
+
+def _changes_and_specs(clause: str, found: list[Statement]) -> tuple[list[Statement], str]:
+    """「电诈发案数同比下降15%」 -> 电诈发案数同比下降率 ≥15%; 「透明度不低于25厘米」 -> 透明度 ≥25厘米."""
+    out: list[Statement] = []
+    while (m := _CHANGE.search(clause)) is not None:
+        name = _LEAD_FILLERS.sub("", m.group("name"))
+        direction = "下降" if m.group("dir") in ("下降", "减少", "降低") else "增长"
+        out.append(Statement("rate", m.group(0), f"{name}{m.group('base') or ''}{direction}率", float(m.group("num")), "%",
+                             "≥", level2="社会效益指标", subject=name))
+        clause = _consume(clause, m)
+    while (m := _SPEC.search(clause)) is not None:
+        name = _LEAD_FILLERS.sub("", m.group("name"))
+        op = "≤" if (m.group("tail") or "") in ("以下", "以内") else _SPEC_OPS[m.group("op")]
+        out.append(Statement("quantity", m.group(0), name, float(m.group("num")), m.group("unit"), op,
+                             level2="质量指标", subject=name))
+        clause = _consume(clause, m)
+    return out, clause
+
+
 def _rate_name(raw: str) -> str:
     name = re.sub(r"^(?:要求|确保|力争|保证|并|且|使|让|做到|实现|达到|其中|全年|年度)+", "", raw)
     name = _LEAD_FILLERS.sub("", name)
@@ -373,7 +424,7 @@ def _service_times(clause: str, found: list[Statement]) -> tuple[list[Statement]
         clause = _consume(clause, m)
     while (m := _SERVICE_TIME.search(clause)) is not None:
         verb = re.sub(r"(?:完毕|处理完|到位|并.*)$", "", m.group("verb"))[:6] or "响应"
-        lead = re.sub(r"^(?:出|发生|遇到|如有|一旦)+", "", _clean_lead(m.group("lead")))
+        lead = re.sub(r"^(?:出现|发生|遇到|如有|一旦|出)+", "", _clean_lead(m.group("lead")))
         subject = lead if lead and not re.search(r"\d", lead) else ""
         if not subject and out and out[-1].subject:
             subject = out[-1].subject  # 「故障2小时内响应、24小时内修复」
@@ -390,6 +441,12 @@ def _service_times(clause: str, found: list[Statement]) -> tuple[list[Statement]
 
 def _deadlines(clause: str, found: list[Statement]) -> tuple[list[Statement], str]:
     out: list[Statement] = []
+    while (m := _MONTHLY.search(clause)) is not None:
+        event, subject = _event(m.group("lead"), m.group("rest"), found + out)
+        out.append(Statement("deadline", m.group(0), _deadline_name(event, subject).replace("时间", "时限"),
+                             when=f"每月{m.group('day')}日", level2="时效指标", verb=event, subject=subject,
+                             extra={"before": True, "monthly": True}))
+        clause = _consume_time(clause, m)
     while (m := _DEADLINE.search(clause)) is not None:
         month = int(m.group("month"))
         part = m.group("part") or ""
@@ -397,8 +454,10 @@ def _deadlines(clause: str, found: list[Statement]) -> tuple[list[Statement], st
             clause = _consume(clause, m)  # a bare 「5月」 without an event: not a deadline
             continue
         when = f"{month}月{_part(part)}"
+        if m.group("from"):
+            when = f"{m.group('from')}月至{month}月"  # 「4月至9月」: a period that ends in September
         event, subject = _event(m.group("lead"), m.group("rest"), found + out)
-        before = bool(m.group("before")) or _part(part) == "底"  # 「8月中旬举办」 is a date, not a deadline
+        before = (bool(m.group("before")) or _part(part) == "底") and not m.group("from")  # 「8月中旬举办」 is a date
         out.append(Statement("deadline", m.group(0), _deadline_name(event, subject), month=month, when=when,
                              level2="时效指标", verb=event, subject=subject, extra={"before": before}))
         clause = _consume_time(clause, m)
@@ -425,7 +484,7 @@ def _consume_time(clause: str, match: re.Match[str]) -> str:
 def _part(part: str) -> str:
     if part in ("", "份", "末"):
         return "底"
-    return part
+    return part.replace("号", "日")
 
 
 def _event(lead: str, rest: str, earlier: list[Statement]) -> tuple[str, str]:
@@ -517,9 +576,10 @@ def _outcome_subject(lead: str) -> str:
 
 
 _FREQUENCY = re.compile(
-    rf"每(?P<every>月|季度|季|周|年|天|半年)(?P<verb>[\u4e00-\u9fff]{{1,6}}?)(?P<num>{NUM})次(?:[,，、]?全年(?:共)?(?P<verb2>[\u4e00-\u9fff]{{0,6}}?)(?P<total>{NUM})次)?"
+    rf"每(?P<every>月|季度|季|周|年|天|日|半年)(?P<verb>[\u4e00-\u9fff]{{1,6}}?)(?:不少于|至少|不低于)?(?P<num>{NUM})(?:次|遍)"
+    rf"(?:[,，、]?全年(?:共)?(?P<verb2>[\u4e00-\u9fff]{{0,6}}?)(?P<total>{NUM})次)?"
 )
-_TIMES_PER = {"月": 12, "季度": 4, "季": 4, "周": 52, "年": 1, "天": 365, "半年": 2}
+_TIMES_PER = {"月": 12, "季度": 4, "季": 4, "周": 52, "年": 1, "天": 365, "日": 365, "半年": 2}
 _DURATION = re.compile(
     rf"(?P<name>[\u4e00-\u9fff]{{0,10}}?(?:服务期|服务年限|期限|使用年限|使用寿命|质保期|保修期|合同期))(?:不少于|不低于|不短于|为|达到|满)?(?P<num>{NUM})(?P<unit>年|个月)"
 )
@@ -529,9 +589,16 @@ def _quantities(clause: str, found: list[Statement]) -> tuple[list[Statement], s
     out: list[Statement] = []
     while (m := _FREQUENCY.search(clause)) is not None:
         verb = _LEAD_FILLERS.sub("", m.group("verb")) or "开展"
-        total = float(m.group("total")) if m.group("total") else float(m.group("num")) * _TIMES_PER[m.group("every")]
-        out.append(Statement("quantity", m.group(0), f"{verb}次数", total, "次", "≥", level2="数量指标", verb=verb,
-                             subject=verb))
+        if m.group("total"):  # 「每月巡检1次、全年12次」: the year's count
+            out.append(Statement("quantity", m.group(0), f"{verb}次数", float(m.group("total")), "次", "≥",
+                                 level2="数量指标", verb=verb, subject=verb))
+        elif m.group("every") in ("月", "季度", "季", "半年", "年"):  # 「每季度考核一次」: so many a year
+            out.append(Statement("quantity", m.group(0), f"{verb}次数", float(m.group("num")) * _TIMES_PER[m.group("every")],
+                                 "次", "≥", level2="数量指标", verb=verb, subject=verb))
+        else:  # 「每天保洁不少于3次」: a service standard, per day or week
+            every = {"日": "天"}.get(m.group("every"), m.group("every"))
+            out.append(Statement("quantity", m.group(0), f"每{every}{verb}次数", float(m.group("num")), "次", "≥",
+                                 level2="质量指标", verb=verb, subject=verb))
         clause = _consume(clause, m)
     while (m := _DURATION.search(clause)) is not None:
         name = _clean_lead(m.group("name"))
