@@ -125,7 +125,7 @@ def _row_reasons(row: Indicator, table: ProjectTable, case: dict[str, Any], find
         # a corpus row: its basis must quote the value it carries
         if row.value not in row.basis:
             reasons.append("basis cites a value the row does not carry")
-    if re.search(r"(?:19|20)\d{2}", row.level3 + row.value) and str(table.year) not in row.value:
+    if re.search(r"(?:19|20)\d{2}(?=\s*年|[.\-/]\d)", row.level3 + row.value) and str(table.year) not in row.value:
         reasons.append("another year")
     return reasons
 

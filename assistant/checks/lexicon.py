@@ -41,7 +41,8 @@ RATE_SUFFIX = "率"
 NEGATIVE_RATE_SPAN = 12  # NEGATIVE_RATE only looks at a name's last characters
 NEGATIVE_RATE = re.compile(
     r"(发生|投诉|事故|差错|失误|出错|故障|不合格|返工|返修|逾期|延误|超期|流失|辍学|死亡|伤亡|误差|"
-    r"漏报|错报|漏检|超支|超标|空置|闲置|违规|违纪|复发|失败|退回|损耗|能耗)率$|超.{0,8}比?率$"
+    r"漏报|错报|漏登|漏检|超支|超标|空置|闲置|违规|违纪|复发|失败|退回|损耗|损失|能耗|犯罪|再犯|复吸|脱管|漏管|返贫|致贫|失学|"
+    r"发案)率$|超.{0,8}比?率$"
 )
 NEGATIVE_EVENT = re.compile(
     r"事故|群体性事件|恶性案件|刑事案件|安全事件|投诉|瘫痪|入侵|差错|失误|故障|违规|违纪|违法|死亡|"
@@ -52,6 +53,8 @@ HANDLING_WORDS = re.compile(
     r"防范|宣传|培训|监测|检查|举报|奖励|执法|审判|参审|扶助|救助|帮扶|补助|慰问|赔付|理赔"
 )
 COST_WORDS = re.compile(r"成本|造价")
+# A cost ratio (管理费比例, 奖补比例): a percentage that is a cost's upper bound, right in a cost row.
+COST_RATIO_NAME = re.compile(r"(?:管理费|手续费|服务费|费用|成本|奖补|补助|补贴|奖励)(?:比例|费率|占比|比率)$|费率$")
 COUNT_UNITS = frozenset({"起", "次", "件", "个", "人", "人次", "例", "宗", "户", "家", "项"})
 
 # --- values ----------------------------------------------------------------------------------

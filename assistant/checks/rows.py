@@ -128,7 +128,7 @@ def _kind(name: str, unit_hint: str | None) -> str | None:
 def _polarity(name: str, kind: str | None, parsed: ParsedValue, level2_key: str) -> int:
     if kind == RATE:
         negative = name.endswith(lx.RATE_SUFFIX) and lx.NEGATIVE_RATE.search(name[-lx.NEGATIVE_RATE_SPAN :])
-        return -1 if negative else 1
+        return -1 if negative or lx.COST_RATIO_NAME.search(name) else 1
     if lx.NEGATIVE_EVENT.search(name) and not lx.HANDLING_WORDS.search(name):
         if kind == COUNT or parsed.unit in lx.COUNT_UNITS:
             return -1

@@ -22,6 +22,8 @@ def check_cost(ctx: TableContext, row: RowFacts) -> bool:
     if not (row.money_unit or parsed.unit in lx.MONEY_UNITS or lx.MONEY_TEXT.search(row.value)):
         if (parsed.unit or "").startswith("/"):
             return False  # "≤28.40/株": money without 元, reported as a missing unit
+        if row.percent and lx.COST_RATIO_NAME.search(row.name):
+            return False  # a cost ratio (管理费比例 ≤6%) is a cost indicator in its own right
         ctx.add("cost.no-money", row, "value", value=shorten(row.indicator.value), amount=budget_in_wan(ctx))
         return True
     bounded = parsed.operator in ("≤", "<", "≥", ">")  # a lower bound is a wrong direction, reported apart

@@ -407,9 +407,9 @@ def _merge_percent_standard(statements: list[Statement], ctx: DraftContext) -> l
         out.append(Candidate(row, "brief", None, percent))
         caps = caps[1:]
     elif percent is not None:
-        row = Indicator(level2="质量指标", level3=MESSAGES["percent_only_name"].format(verb=percent.verb),
+        row = Indicator(level2="成本指标", level3=percent.name,
                         description=ROW_MESSAGES["explain_standard"].format(text=percent.text),
-                        value=f"={percent.number:g}%", basis=ROW_MESSAGES["basis_brief"].format(text=percent.text),
+                        value=f"≤{percent.number:g}%", basis=ROW_MESSAGES["basis_brief_cost"].format(text=percent.text),
                         source=SOURCE_BRIEF)
         out.append(Candidate(row, "brief", None, percent))
     for cap in caps:

@@ -55,17 +55,22 @@ class Pairing:
 
 
 def pair_standards(statements: list[Statement]) -> list[Pairing]:
-    """Each money standard with the count it applies to: the nearest count before it in the brief
-    of a matching unit, else the first such count anywhere."""
+    """Each money standard with the count it applies to: a count that names the same group
+    (国家级, 博士, 特困人员), else the count right after it (「每家奖励10万元，计划12家」), else the
+    nearest one before it. A standard with no such count is left out (no guess)."""
     pairs = []
     for i, s in enumerate(statements):
         if s.kind != "standard" or s.yuan is None:
             continue
         units = PER_UNITS.get(s.per, (s.per,))
-        counts = [c for c in statements if c.kind in ("quantity", "scope") and (c.unit or "") in units]
-        named = [c for c in counts if _shares_qualifier(s, c)]
-        before = [c for c in statements[:i] if c in counts]
-        chosen = named[0] if named else before[-1] if before else (counts[0] if counts else None)
+        fits = lambda c: c.kind in ("quantity", "scope") and (c.unit or "") in units  # noqa: E731
+        named = [c for c in statements if fits(c) and _shares_qualifier(s, c)]
+        sentence = s.extra.get("sentence")
+        # in the same sentence: 「省级传承人8人，每人每年5000元；」 or 「每家奖励10万元，计划12家；」
+        same = [c for c in statements if fits(c) and c.extra.get("sentence") == sentence]
+        nearest = min(same, key=lambda c: abs(statements.index(c) - i), default=None)
+        before = [c for c in statements[:i] if fits(c)]
+        chosen = named[0] if named else nearest or (before[-1] if before else None)
         if chosen is not None:
             pairs.append(Pairing(s, chosen))
     return pairs
@@ -96,7 +101,8 @@ def check_figures(statements: list[Statement], budget: float, type_ids: list[str
     problems: list[str] = []
     pairs = pair_standards(statements)
     components = sum(s.yuan or 0 for s in statements if s.kind == "component")
-    if pairs:
+    standards = sum(1 for s in statements if s.kind == "standard" and s.yuan is not None)
+    if pairs and len(pairs) == standards:  # every standard has its count: else the sum would be a guess
         product = sum(p.amount for p in pairs)
         terms = "+".join(_term(p) for p in pairs)
         ceilings = all(p.standard.extra.get("ceiling") for p in pairs)  # caps: the product is only an upper bound

@@ -150,7 +150,11 @@ def statement_value(s: Statement, year: int) -> str:
 
 
 def _statement_level2(s: Statement, value: str) -> str:
+    if s.kind == "rate" and s.name.endswith(("下降率", "增长率")) and s.level2:
+        return s.level2  # a change the project brings about: a benefit
     if s.kind in ("rate", "service") and s.unit == "%":
+        if "覆盖" in s.name and re.search(r"测评|体检|筛查|接种|培训|检查|巡查|服务|宣传|检测|走访", s.name):
+            return "质量指标"  # 「心理测评覆盖率」: how completely the service was delivered
         guessed = guess_level2(s.name, value)
         return guessed if guessed not in COST_LEVEL2 else "质量指标"
     return s.level2 or guess_level2(s.name, value)

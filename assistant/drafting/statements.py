@@ -70,7 +70,7 @@ AT_MOST = ("不超过", "不高于", "最多", "控制在", "以内", "之内", 
 _LEAD_FILLERS = re.compile(
     r"^(?:主要内容|具体包括|包括|其中|计划|预计|预期|拟|全年|年内|共|累计|一共|总共|合计|大概|大约|约|左右|"
     r"其中|并|且|还|要|需要|需|须|将|另|再|同时|以及|和|及|为|对|向|给|在|于|由|按|按照|要求|确保|力争|争取|"
-    r"全县|全区|全市|本县|县级|县|区|市|我们|我局|本局|局里|每年|每季度|每月|今年|明年|当年|完成|实现|不少于|不低于|至少|达到|"
+    r"全县|全区|全市|本县|县级|县(?!级)|区(?!级)|市(?!级)|我们|我局|本局|局里|每年|每季度|每月|今年|明年|当年|完成|实现|不少于|不低于|至少|达到|"
     r"[:：、,，\s])+"
 )
 _TAIL_FILLERS = re.compile(r"(?:约|共|达|为|不少于|不低于|至少|以上|超过|左右|大概|大约|计|合计|总计|的|有)+$")
@@ -86,7 +86,7 @@ _NAME_ENDINGS = ("数量", "人数", "人次", "户数", "场次", "期数", "�
                  "时长", "课时数", "件数", "数")
 
 # Outcomes: money or counts the project brings about (带动销售额…, 带动就业…人).
-OUTCOME_CUES = ("带动", "拉动", "吸引", "吸纳", "实现", "新增", "增收", "促成", "创造", "撬动", "推荐就业", "实现就业",
+OUTCOME_CUES = ("带动", "拉动", "吸引", "吸纳", "实现", "新增", "增收", "促成", "创造", "撬动", "推荐就业", "实现就业", "推荐上岗",
                 "培训后", "结业后", "预计带来", "户均增收", "人均增收", "开网店", "创业", "就业", "销售额", "产值",
                 "营业收入", "税收", "亩产", "单产", "产量", "游客", "观众", "客流", "交易额", "成交额", "签约")
 ECONOMIC_OUTCOME = ("销售额", "产值", "收入", "增收", "税收", "投资", "交易额", "成交额", "利润", "亩产", "单产", "产量",
@@ -100,7 +100,7 @@ DEADLINE_EVENTS = (
     ("完成", "完成"), ("结束", "完成"), ("形成", "形成"), ("验收", "验收"), ("采购", "采购"), ("开工", "开工"),
     ("启动", "启动"), ("提交", "提交"), ("报送", "报送"), ("公示", "公示"), ("核查", "核查"), ("摸底", "摸底"),
 )
-_RATE_NAME = r"[\u4e00-\u9fffA-Za-z]{1,18}?(?:率|度|比例|占比)"
+_RATE_NAME = r"[\u4e00-\u9fffA-Za-z]{1,18}?(?:率|度|比例|占比|效果)"
 _RATE_OPS = r"(?:要|需|须|应|必须|务必|力争|争取|确保|将)?(?:达到|不低于|不少于|不高于|不超过|控制在|保持在|保持|稳定在|在|为|达|是|≥|≤|>=|<=|>|<|=)?"
 _PERIOD = r"(年|月|季度|季|学期|次|周|天|日)"
 
@@ -166,7 +166,7 @@ def _consume(clause: str, match: re.Match[str]) -> str:
 
 _BUDGET_WORDS = re.compile(r"预算|总投资|资金来源|财政|自筹|配套|赞助|上级补助|拨款|经费总额|费用总额|运维费用|总共|合计|总计|共需")
 _STANDARD = re.compile(
-    rf"(?P<lead>[^｜,，]*?)(?:按|按照|标准为|标准)?(?:平均)?每(?P<per>人|户|生|名|亩|场|剂|批次|批|小时|家|个|村|次|吨|套|台|辆|所|期|天|月|平方米|公里)"
+    rf"(?P<lead>[^｜,，]*?)(?:按|按照|标准为|标准)?(?:平均)?每(?P<per>人次|户次|人|户|生|名|亩|场|剂|批次|批|小时|家|个|村|次|吨|套|台|辆|所|期|天|月|平方米|公里)"
     rf"(?:每(?P<period>年|月|季度|季|学期|天|次))?(?P<what>[\u4e00-\u9fff]{{0,14}}?)"
     rf"(?:不超过|不高于|最高|为|按|约|达)?(?P<num>{NUM})(?P<unit>{_MONEY_RE})(?P<tail>[\u4e00-\u9fff]{{0,4}})"
 )
@@ -195,7 +195,7 @@ _SERVICE_TIME_NAMED = re.compile(
 )
 _MONTH = r"(?:(?P<from>1[0-2]|[1-9])月?(?:至|到|-|—|～|~))?(?P<month>1[0-2]|[1-9])月(?P<part>底|末|中旬|上旬|下旬|份|\d{1,2}[日号]|初)?"
 _DEADLINE = re.compile(
-    rf"(?P<lead>[\u4e00-\u9fff\d]{{0,12}}?)(?:在)?{_MONTH}(?P<before>前|之前|以前|底前)?(?P<rest>(?:(?!第)[\u4e00-\u9fff]){{0,14}})"
+    rf"(?P<lead>[\u4e00-\u9fff\d]{{0,12}}?)(?:在)?{_MONTH}(?P<before>前|之前|以前|底前)?[)）]?(?P<rest>(?:(?!第)[\u4e00-\u9fff]){{0,14}})"
 )
 _YEAR_END = re.compile(r"(?P<lead>[\u4e00-\u9fff]{0,10}?)(?:年底前|年底|年内|年末前|当年内|年度内|本年度内)(?P<rest>[\u4e00-\u9fff\dA-Za-z.]{0,16})")
 _HALF = re.compile(r"(?P<lead>[\u4e00-\u9fff]{0,10}?)(?P<when>上半年|一季度|第一季度|二季度|第二季度|三季度|第三季度|汛期前|汛前|"
@@ -223,15 +223,18 @@ def read_statements(text: str, year: int | None = None) -> list[Statement]:
     found: list[Statement] = []
     previous = ""
     prepared = prepare(text)
-    for clause in clauses(prepared):
-        rest = clause
-        for extractor in (_standards, _changes_and_specs, _rates, _service_times, _checks, _deadlines, _money, _quantities):
-            statements, rest = extractor(rest, found)
-            for s in statements:
-                if s.kind == "rate" and len(s.name) <= 3:
-                    s.name = _qualified(s.name, previous)  # 「出现异常反应要及时处置，处置率100%」
-            found.extend(statements)
-        previous = clause
+    for sentence_no, sentence in enumerate(re.split(r"[。；;！!？?\n]", prepared)):
+        for clause in clauses(sentence):
+            rest = clause
+            for extractor in (_standards, _changes_and_specs, _rates, _service_times, _checks, _deadlines, _money,
+                              _quantities):
+                statements, rest = extractor(rest, found)
+                for s in statements:
+                    s.extra.setdefault("sentence", sentence_no)
+                    if s.kind == "rate" and len(s.name) <= 3:
+                        s.name = _qualified(s.name, previous)  # 「出现异常反应要及时处置，处置率100%」
+                found.extend(statements)
+            previous = clause
     _months_paid(found, prepared)
     _county_share(found, prepared)
     return _dedupe(found)
@@ -329,7 +332,7 @@ def _standards(clause: str, found: list[Statement]) -> tuple[list[Statement], st
         clause = _consume(clause, m)
     while (m := _THRESHOLD.search(clause)) is not None:
         lead = _clean_lead(re.split(r"[且的和、及]", m.group("lead"))[-1])
-        if not lead or _BUDGET_WORDS.search(lead) or any(cue in m.group("lead") for cue in ("带动", "拉动", "撬动")):
+        if not lead or _BUDGET_WORDS.search(lead) or any(cue in m.group("lead") for cue in ("带动", "拉动", "撬动", *ECONOMIC_OUTCOME)):
             break
         out.append(Statement("threshold", m.group(0), f"{lead}额" if not lead.endswith("额") else lead,
                              float(m.group("num")), _money_unit(m.group("unit")), "≥", level2="质量指标", subject=lead))
@@ -465,7 +468,8 @@ def _deadlines(clause: str, found: list[Statement]) -> tuple[list[Statement], st
         while (m := pattern.search(clause)) is not None:
             when_word = m.groupdict().get("when")
             month = fixed or _HALF_MONTH[when_word]
-            if any(s.kind == "deadline" and s.month == month for s in out):
+            if any(s.kind == "deadline" and (s.month == month or when_word) for s in out):
+                # 「汛期前（6月底前）完成主体工程」: the month said outright wins over the season
                 clause = _consume(clause, m)
                 continue
             event, subject = _event(m.group("lead"), m.group("rest"), found + out)
@@ -557,13 +561,18 @@ def _money(clause: str, found: list[Statement]) -> tuple[list[Statement], str]:
             subject = _outcome_subject(lead)
             out.append(Statement("outcome", m.group(0), subject, float(m.group("num")), unit, "≥",
                                  level2="经济效益指标", subject=subject))
-        elif lead and not _BUDGET_WORDS.search(whole_lead[-8:]) and re.search(r"费|补助|补贴|支出|购置|租赁|劳务|工资|奖励|资金$", lead):
+        elif lead and not _BUDGET_WORDS.search(whole_lead[-8:]) and _COMPONENT.search(lead) and not _FUNDING.search(lead):
             name = _clean_lead(lead)
             if name:
                 out.append(Statement("component", m.group(0), f"{name}支出" if not name.endswith("支出") else name,
                                      float(m.group("num")), unit, "≤", level2="成本指标", subject=name))
         clause = _consume(clause, m)
     return out, clause
+
+
+# A spending item of the budget (培训费26万) — not a source of funds (上级车购税补助资金420万元).
+_COMPONENT = re.compile(r"(?:费|费用|支出|补助|补贴|奖励|工资|劳务|购置|租赁)$")
+_FUNDING = re.compile(r"^(?:上级|中央|省级|省|市级|市|县级|县|本级|地方|自筹|财政|车购税|专项)|配套|来源|资金$")
 
 
 def _outcome_subject(lead: str) -> str:
@@ -581,7 +590,7 @@ _FREQUENCY = re.compile(
 )
 _TIMES_PER = {"月": 12, "季度": 4, "季": 4, "周": 52, "年": 1, "天": 365, "日": 365, "半年": 2}
 _DURATION = re.compile(
-    rf"(?P<name>[\u4e00-\u9fff]{{0,10}}?(?:服务期|服务年限|期限|使用年限|使用寿命|质保期|保修期|合同期))(?:不少于|不低于|不短于|为|达到|满)?(?P<num>{NUM})(?P<unit>年|个月)"
+    rf"(?P<name>[\u4e00-\u9fff]{{0,10}}?(?:服务期|服务年限|期限|使用年限|使用寿命|质保期|保修期|合同期|公示期|试用期|见习期))(?:不少于|不低于|不短于|为|达到|满)?(?P<num>{NUM})(?P<unit>年|个月|个工作日|工作日|天|日)"
 )
 
 
@@ -602,8 +611,9 @@ def _quantities(clause: str, found: list[Statement]) -> tuple[list[Statement], s
         clause = _consume(clause, m)
     while (m := _DURATION.search(clause)) is not None:
         name = _clean_lead(m.group("name"))
-        out.append(Statement("quantity", m.group(0), name, float(m.group("num")), m.group("unit"), "≥",
-                             level2="可持续影响指标", subject=name))
+        unit = "个工作日" if m.group("unit") == "工作日" else m.group("unit")
+        level2 = "时效指标" if re.search(r"公示|试用", name) else "可持续影响指标"
+        out.append(Statement("quantity", m.group(0), name, float(m.group("num")), unit, "≥", level2=level2, subject=name))
         clause = _consume(clause, m)
     known = found + out
     pos = 0
@@ -654,6 +664,8 @@ def _quantities(clause: str, found: list[Statement]) -> tuple[list[Statement], s
         elif (per := re.fullmatch(r"\s*(每[人户期场次家])([\u4e00-\u9fff]{0,3})", segment)) is not None:
             act = COLLOQUIAL_VERBS.get(per.group(2), per.group(2))  # 「每人打2剂」 -> 每人接种剂次
             noun, verb = f"{per.group(1)}{act}", ""
+        if not (following or noun or group):
+            group = _group_of_standard(known)  # 「特困人员全额资助每人400元 大概1100人」 -> 特困人员
         subject = following or noun or group
         outcome = _is_outcome(before, subject + after[:8])
         if outcome:
@@ -675,8 +687,8 @@ def _segment(before: str) -> str:
     """The words that belong to a count: back to the last ｜, and back to the last 、 only when
     the part before it is a count of its own (「采购冲锋舟2艘、救生衣500件」, but
     「抽检蔬菜、水果等农产品样品600批次」 keeps 蔬菜、水果)."""
-    segment = before.split("｜")[-1]
-    parts = segment.split("、")
+    segment = re.split(r"[｜：:]", before)[-1]
+    parts = re.split(r"、|(?<=\d[\u4e00-\u9fff])(?:和|及|以及)|(?<=\d[\u4e00-\u9fff]{2})(?:和|及|以及)", segment)
     while len(parts) > 1 and not re.search(r"\d", parts[-2]):
         parts[-2:] = ["、".join(parts[-2:])]
     return parts[-1]
@@ -723,6 +735,18 @@ def _group_in(after: str) -> str:
     return ""
 
 
+def _group_of_standard(known: list[Statement]) -> str:
+    """The people a standard just stated is for (「低保对象定额资助每人280元」 -> 低保对象)."""
+    if not known or known[-1].kind != "standard":
+        return ""
+    lead = re.split(r"[：:，,]", known[-1].subject)[-1]
+    lead = re.sub(r"(?:全额|定额|一次性|每月|每年)?(?:资助|补助|补贴|奖励|发放|代缴|慰问)$", "", lead).rstrip("的")
+    lead = re.sub(r"^.*?(?:对|给|为)(?!象)", "", lead)
+    if known[-1].per == "家" and lead and not lead.endswith(("企业", "单位", "家庭", "合作社", "机构")):
+        lead += "企业"  # 「首次认定的每家奖励10万元，计划12家」 -> 首次认定企业
+    return lead if 2 <= len(lead) <= 10 and not re.search(r"\d", lead) else ""
+
+
 def _shorten(subject: str, limit: int = 12) -> str:
     """A long subject cut to its last words: 「委托…开展县“十五五”规划前期重大课题研究」 -> '重大课题研究'."""
     subject = subject.strip("、,，:：() ")
@@ -743,6 +767,10 @@ def _shorten(subject: str, limit: int = 12) -> str:
 def _not_a_count(before: str, after: str, unit: str, number: float) -> bool:
     if re.search(r"(?:第|等保|\d\.|版本|V|v)$", before) or number <= 0:
         return True
+    if before.count("“") > before.count("”") or before.count('"') % 2:
+        return True  # inside quotes: a slogan or a title (「一张图」「十五五」)
+    if re.search(r"按$", before) and re.match(r"计|算|测算", after):
+        return True  # 「按12个月计」: how the cost was worked out, not a target
     if unit in ("年", "月", "日") and not re.match(r"(?:内|以上)", after):
         return True
     if re.match(r"(?:周岁|岁|级|年度|届|号|点)", after) or unit in ("届", "轮"):
@@ -769,8 +797,10 @@ def _following_noun(after: str) -> str:
     noun = m.group(0)
     if re.match(r"(?:运行|维护|运维|使用|维修|保养|开展|进行|实施|投入|参加|参与|完成|入库|到位)", noun):
         return ""  # 「公务用车6辆运行维护」: what follows is an act, the counted thing came before
-    cut = re.search(r"(?:实施|进行|开展|提供|给予|发放|和|及|与|以及|的|共|为|作为|用于|配发|参加|参与|入选|享受|正常|开网店|都|全部|均)", noun)
+    cut = re.search(r"(?:实施|进行|开展|提供|给予|发放|和|及|与|以及|的|共计|为|作为|用于|配发|参加|参与|入选|享受|正常|开网店|都|全部|均)", noun)
     noun = noun[: cut.start()] if cut else noun
+    if re.match(r"(?:共计|共|合计|总计|计|约|累计|全年|其中)", noun):
+        return ""  # 「每人打两剂共4200剂次」: 共 begins the next count, it is not a noun
     verb = next((m2.start() for v in _CLAUSE_VERBS
                  for m2 in [re.search(rf"{v}(?!{_NOUN_AFTER_VERB})", noun[1:])] if m2), None)
     if verb is not None:
@@ -798,8 +828,9 @@ def _place(noun: str) -> str:
     """The place a coverage counts: 「全县22个乡镇」 -> 乡镇; 「7个乡镇自然资源所」 keeps its name."""
     for place in sorted(PLACE_NOUNS, key=len, reverse=True):
         if noun.endswith(place):
-            if place in _GENERIC_PLACES:
-                return _shorten(noun, 10)
+            head = noun[: -len(place)]
+            if place in _GENERIC_PLACES or (head and head.endswith(PLACE_NOUNS) and len(noun) <= 6):
+                return _shorten(noun, 10)  # 「乡镇自然资源所」「乡镇街道」 keep their name
             return {"镇": "乡镇", "乡": "乡镇"}.get(place, place)
     return noun
 
@@ -816,7 +847,8 @@ def _verb_in(text: str) -> str:
 
 def _is_outcome(lead: str, subject: str) -> bool:
     return any(cue in lead or cue in subject for cue in ("带动", "吸引", "吸纳", "推荐就业", "实现就业", "培训后", "结业后",
-                                                         "开网店", "创业", "游客", "观众", "客流"))
+                                                         "开网店", "创业", "游客", "观众", "客流", "总数", "总量", "保有量",
+                                                         "上岗", "安置就业", "稳定就业"))
 
 
 def cut_words(text: str) -> list[str]:
