@@ -25,11 +25,11 @@ PER_UNITS = {
 
 MESSAGES = {
     "term": "{count}{unit}×{standard}{periods}",
-    "periods": "×{n}个{period}",
+    "periods": "×{n}{period}",
     "over": "按申报内容测算：{terms}={product}，超过预算{budget}（多{diff}），请核实数量、标准或预算。",
     "under": "按申报内容测算：{terms}={product}，比预算{budget}少{diff}，差额的用途申报内容没有说明，请核实。",
     "components_over": "申报内容列出的分项支出合计{sum}，超过预算{budget}，请核实。",
-    "period_words": {"月": "月", "季度": "季度", "学期": "学期", "天": "天", "周": "周"},
+    "period_words": {"月": "个月", "季度": "个季度", "学期": "个学期", "天": "天", "周": "周"},
 }
 
 
@@ -39,17 +39,19 @@ class Pairing:
     count: Statement
 
     @property
-    def periods(self) -> float:
-        """How many periods the standard is paid for: the months the brief states (「补助6个月」), else a year's."""
-        stated = self.standard.extra.get("months")
-        if stated and self.standard.period == "月":
-            return stated
+    def periods(self) -> float | None:
+        """How many periods the standard is paid for: the months or days the brief states (「补助6个月」
+        「全年按200天计算」), else a year's worth of months; a daily standard without its days: unknown."""
+        if self.standard.period == "月":
+            return self.standard.extra.get("months") or 12
+        if self.standard.period in ("天", "周"):
+            return self.standard.extra.get("days") if self.standard.period == "天" else None
         return PERIODS.get(self.standard.period, 1)
 
     @property
     def amount(self) -> float:
         """What the budget pays for this standard: count × standard × periods × the county's share."""
-        periods = self.periods
+        periods = self.periods or 0
         count = (self.count.number or 0) * (1e4 if (self.count.unit or "").startswith("万") else 1)
         return (self.standard.yuan or 0) * count * periods * self.standard.extra.get("share", 1.0)
 
@@ -88,7 +90,7 @@ def _money(yuan: float) -> str:
 
 
 def _term(p: Pairing) -> str:
-    periods = p.periods
+    periods = p.periods or 1
     period_text = MESSAGES["periods"].format(n=f"{periods:g}", period=MESSAGES["period_words"][p.standard.period]) if periods > 1 else ""
     count = p.count.number or 0
     count_text = str(int(count)) if count == int(count) else f"{count:g}"
@@ -102,7 +104,8 @@ def check_figures(statements: list[Statement], budget: float, type_ids: list[str
     pairs = pair_standards(statements)
     components = sum(s.yuan or 0 for s in statements if s.kind == "component")
     standards = sum(1 for s in statements if s.kind == "standard" and s.yuan is not None)
-    if pairs and len(pairs) == standards:  # every standard has its count: else the sum would be a guess
+    known = all(p.periods is not None for p in pairs)
+    if pairs and len(pairs) == standards and known:  # every standard has its count and periods: else a guess
         product = sum(p.amount for p in pairs)
         terms = "+".join(_term(p) for p in pairs)
         ceilings = all(p.standard.extra.get("ceiling") for p in pairs)  # caps: the product is only an upper bound

@@ -255,13 +255,18 @@ def _county_share(found: list[Statement], text: str) -> None:
 _MONTHS_PAID = re.compile(r"(?:期|为期|共|连续|补助|补贴|发放|资助|保障|服务|见习|培训)(\d{1,2})个月")
 
 
+_DAYS_PAID = re.compile(r"(?:按|共|为期|计|工作|调查|服务|在校|全年按?|全年)(\d{1,3})(?:个)?(?:工作)?(?:天|日)(?!内)")
+
+
 def _months_paid(found: list[Statement], text: str) -> None:
-    """A monthly standard paid for the months the brief states (「每人每月300元，补助6个月」)."""
-    m = _MONTHS_PAID.search(text)
-    if m:
-        for s in found:
-            if s.kind == "standard" and s.period == "月":
-                s.extra["months"] = int(m.group(1))
+    """A monthly standard paid for the months the brief states (「每人每月300元，补助6个月」), a daily one
+    for the days it states (「全年按200天计算」)."""
+    months, days = _MONTHS_PAID.search(text), _DAYS_PAID.search(text)
+    for s in found:
+        if s.kind == "standard" and s.period == "月" and months:
+            s.extra["months"] = int(months.group(1))
+        if s.kind == "standard" and s.period == "天" and days:
+            s.extra["days"] = int(days.group(1))
 
 
 _GENERIC_RATES = {"处置率", "处理率", "办结率", "完成率", "合格率", "达标率", "准确率", "到位率", "及时率", "满意度", "通过率"}
