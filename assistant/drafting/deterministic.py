@@ -15,6 +15,7 @@ Every row records where it came from (`Indicator.source`).
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable
 
 from assistant.checks import Draft, canonical_level2, get_profile, lint_table
@@ -173,10 +174,13 @@ class _Assembly:
             budget = next((c for c in self._library(slot, types) if c.origin == "budget" and c.statement is None), None)
             self.add(budget)
             want = max(want, self.count(slot))
-        for pool in (lambda: self._library(slot, own), lambda: self._corpus(slot), lambda: self._library(slot, common)):
+        # the common indicators only fill what the framework requires (one row): a generic row is weak
+        pools = ((lambda: self._library(slot, own), want), (lambda: self._corpus(slot), want),
+                 (lambda: self._library(slot, common), 1 if own else want))
+        for pool, target in pools:
             for candidate in pool():
-                if self.count(slot) >= want:
-                    return
+                if self.count(slot) >= target:
+                    break
                 self.add(candidate)
 
     def _library(self, slot: str, kinds: list[ProjectType]) -> Iterable[Candidate]:
@@ -283,7 +287,9 @@ class RuleDrafter:
         for s in statements:
             if s.kind in ("cap", "percent_standard"):
                 continue
-            assembly.add(statement_row(_named_standard(s, statements, ctx), ctx, assembly.used_templates))
+            candidate = statement_row(_named_standard(s, statements, ctx), ctx, assembly.used_templates)
+            _distinct_name(candidate, assembly.rows)
+            assembly.add(candidate)
         return {id(r) for r in assembly.rows}
 
     def _fill(self, assembly: _Assembly) -> None:
@@ -386,6 +392,26 @@ def _unit_cost_quantity(statements: list[Statement], units: list[str]) -> Statem
                and ((s.unit or "") in PEOPLE_UNITS or len(outputs) == 1)]
     # the total head count (120人次), not the size of one session (每期40人)
     return max(fitting, key=lambda s: (units.index((s.unit or "").removeprefix("万")) * -1, s.number or 0), default=None)
+
+
+STAGE_NAME = "阶段性任务完成时间"
+
+
+def _distinct_name(candidate: Candidate, rows: list[Candidate]) -> None:
+    """Two statements of the brief that would give one name get two: the earlier of two deadlines is
+    a stage (「上半年完成15个村，年底前全部完成」), a count is told apart by its own words."""
+    clash = next((r for r in rows if r.origin == "brief" and r.key == candidate.key), None)
+    s = candidate.statement
+    if clash is None or s is None or clash.statement is None:
+        return
+    if s.kind == "deadline" and clash.statement.kind == "deadline":
+        earlier = clash if (clash.statement.month or 12) <= (s.month or 12) else candidate
+        earlier.row = earlier.row.model_copy(update={"level3": STAGE_NAME})
+        return
+    words = re.sub(r"[\d.]+.*$", "", s.text).strip("，,、 ")
+    words = re.sub(r"^(?:计划|预计|完成|开展|全年|共|累计|上半年|下半年|年底前|年内)+", "", words)[-6:]
+    if words and words not in candidate.row.level3:
+        candidate.row = candidate.row.model_copy(update={"level3": f"{words}{candidate.row.level3}"})
 
 
 def _merge_percent_standard(statements: list[Statement], ctx: DraftContext) -> list[Candidate]:

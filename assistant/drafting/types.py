@@ -22,7 +22,7 @@ NAME_WEIGHT = 2  # a word in the name: 2, up to 8 at its end (the head of a Chin
 NAME_HEAD_WEIGHT = 6  # 「中小企业数字化转型培训项目」 is a training; 「执法巡查设备购置项目」 a purchase)
 USE_WEIGHT = 1
 MIN_SCORE = 2.5  # one word in the name, or three in the use
-SECOND_SHARE = 0.7  # a second type needs 70% of the first one's score and two words of its own
+SECOND_SHARE = 0.6  # a second type needs 60% of the first one's score and two words of its own
 USE_CHARS = 2000  # the use is read this far: keywords are in the first lines
 
 MESSAGES = {
