@@ -51,8 +51,9 @@ _GENERIC_SUBJECT = re.compile(r"^(?:机关)?(?:日常)?(?:运转|公用|办公|�
 _LEAD_WORDS = re.compile(
     r"^(?:今年|明年|后年|本年度|年度|今年度|计划|准备|打算|想|要|需要|拟|申请|申报|起草|想要|还要|将)+"
 )
-_ACTION = re.compile(r"^(?:办|举办|开展|组织|实施|搞|做|安排|启动|建设|新建|购置|采购|给|为|对|面向)+")
-_COUNT_WORDS = re.compile(r"^(?:\d+(?:\.\d+)?|[一二两三四五六七八九十]+)(?:期|个|批|次|项|场|轮|家|座|套)")
+_ACTION = re.compile(r"^(?:办|举办|开展|组织|实施|搞|做|安排|启动|建设|新建|购置|采购|购买|添置|买|给|为|对|面向)+")
+_PURCHASE = re.compile(r"^(?:购置|采购|购买|添置|买)")
+_COUNT_WORDS = re.compile(r"^(?:\d+(?:\.\d+)?|[一二两三四五六七八九十]+)(?:期|个|批|次|项|场|轮|家|座|套|台|辆|件|部|架|艘)")
 _FOR_GROUP = re.compile(r"^(?:给|为|对|面向)(?P<group>[^，。,；;]{2,30}?)(?:这些|等|的)?(?P<verb>免费接种|免费|代缴|发放|接种|开展|提供|办|举办|实施|进行|购置|补贴|资助)(?P<rest>.*)$")
 _ENDS = ("项目", "经费", "资金", "工程", "专项")
 
@@ -209,8 +210,11 @@ def _subject(phrase: str) -> str:
         if verb in ("办", "举办", "开展", "提供", "实施", "进行"):
             verb = ""
         text = f"{who}{rest}{verb}"
+    bought = bool(_PURCHASE.match(re.sub(r"^(?:办|举办|开展|组织|实施|安排|给|为|对)+", "", text)))
     text = _ACTION.sub("", text)
     text = _COUNT_WORDS.sub("", text)
+    if bought and not re.search(r"购置|采购|购买", text):
+        text += "购置"  # 「想买一台64排CT」 -> 64排CT购置
     text = re.sub(r"(?:要补|要做|要搞|要办|需要)?\d*(?:一)?批$|(?:的)?(?:绩效目标表|绩效目标)$", "", text)
     text = re.sub(r"(?<=培训)班$", "", text)
     text = re.sub(r"(?:，|,)?(?:还|并|再).*$", "", text)

@@ -287,6 +287,8 @@ class RuleDrafter:
         for s in statements:
             if s.kind in ("cap", "percent_standard"):
                 continue
+            if s.kind == "component" and s.yuan is not None and abs(s.yuan - ctx.brief.budget) < 0.5:
+                continue  # 「快检经费8万元」 is the budget itself, already the total-cost row
             candidate = statement_row(_named_standard(s, statements, ctx), ctx, assembly.used_templates)
             _distinct_name(candidate, assembly.rows)
             assembly.add(candidate)

@@ -205,10 +205,17 @@ def find_template(s: Statement, ctx: DraftContext, used: set[str]) -> tuple[Proj
 
 def bare_name(s: Statement, ctx: DraftContext) -> str:
     """A statement's row name, completed with the project's act when the brief left only the
-    measure (「大概2100人」 -> 接种人数; 「每期5天」 -> 每期培训天数)."""
+    measure (「大概2100人」 -> 接种人数; 「每期5天」 -> 每期培训天数; 「对3座小型水库实施…」 ->
+    除险加固小型水库数量)."""
     name = s.name
     if s.kind not in ("quantity", "scope") or not ctx.verb:
         return name
+    from assistant.drafting.context import PROJECT_VERBS
+    from assistant.drafting.statements import OUTPUT_VERBS
+
+    has_act = any(v in name for v in (*OUTPUT_VERBS, *PROJECT_VERBS)) or name.startswith(("覆盖", "每"))
+    if s.kind == "quantity" and not s.verb and not has_act and s.level2 == "数量指标" and len(name) <= 10:
+        return f"{ctx.verb}{name}"
     if name in ("人数", "剂次", "户数", "人次", "批次", "数量", "次数", "天数", "时长"):
         if name == "人数" and ctx.beneficiary and ctx.beneficiary != "服务对象" and len(ctx.beneficiary) <= 8:
             return f"{ctx.verb}{ctx.beneficiary}人数" if not ctx.beneficiary.endswith("人") else f"{ctx.verb}{ctx.beneficiary}数"

@@ -60,9 +60,10 @@ OUTPUT_VERBS = (
     "涉及", "惠及", "受益", "覆盖", "服务", "帮扶", "走访",
 )
 # What staff say for an act, and the word a table uses.
-COLLOQUIAL_VERBS = {"打": "接种", "办": "举办", "上": "开展", "搞": "开展", "做": "开展", "发": "发放", "给": "发放"}
+COLLOQUIAL_VERBS = {"打": "接种", "办": "举办", "上": "开展", "搞": "开展", "做": "开展", "发": "发放", "给": "发放",
+                    "买": "购置", "添": "购置"}
 # Acts done to people: their counts read 「企业管理人员培训人次」, not 「培训企业管理人员人次」.
-PEOPLE_VERBS = ("培训", "慰问", "救助", "服务", "接种", "筛查", "体检", "资助", "帮扶", "走访", "回访")
+PEOPLE_VERBS = ("培训", "慰问", "救助", "接种", "筛查", "体检", "资助", "帮扶", "走访", "回访")
 # Words before a number that say how it is bounded.
 AT_LEAST = ("不少于", "不低于", "至少", "超过", "多于", "达到", "达", "突破", "力争", "争取")
 AT_MOST = ("不超过", "不高于", "最多", "控制在", "以内", "之内", "以下", "低于", "最高")
@@ -507,10 +508,14 @@ def _event(lead: str, rest: str, earlier: list[Statement]) -> tuple[str, str]:
             obj = obj if len(obj) >= 2 else ""
             obj = re.sub(r"^(?:全部|所有|各项|全年|都|所有的)", "", obj)
             obj = re.sub(r"(?:任务|工作|全部场次|场次)$", "", obj)
-            subject = _clean_lead(before.split("｜")[0]) if not obj else obj
+            near = [p for p in before.split("｜") if p.strip()]  # the words right before the verb
+            subject = _clean_lead(near[-1] if near else "") if not obj else obj
+            subject = re.sub(r"^(?:汛期前|汛前|年底前|年内|上半年|下半年)|(?:装好|做好|弄好|搞好|办好|整好|并)$", "", subject)
             subject = re.sub(r"(?:全部|都|均|要|须|前)$", "", subject)
             return event, subject[:10]
     lead_noun = _clean_lead(lead)
+    if earlier and earlier[-1].kind == "check" and earlier[-1].value_text.startswith("通过") and not rest:
+        return "验收", earlier[-1].value_text.removeprefix("通过")  # 「12月底前通过竣工验收」
     for s in reversed(earlier[-3:]):
         for word, event in DEADLINE_EVENTS:
             if s.verb == word or (s.kind == "deadline" and s.verb == event):
@@ -648,8 +653,10 @@ def _quantities(clause: str, found: list[Statement]) -> tuple[list[Statement], s
         colloquial = next((v for v in COLLOQUIAL_VERBS if _clean_lead(segment).startswith(v)), None)
         if colloquial and not verb:
             verb, noun = COLLOQUIAL_VERBS[colloquial], _clean_lead(segment)[len(colloquial):]
+        elif not verb and (tail_verb := next((v for v in COLLOQUIAL_VERBS if segment.endswith(v)), None)):
+            verb, noun = COLLOQUIAL_VERBS[tail_verb], ""  # 「医院想买一台64排CT」: the speaker is not the subject
         if not verb:
-            verb = (_works_verb(after) or (_inherited_verb(known, unit) if list_item or not noun else "")
+            verb = (_works_verb(after) or (_inherited_verb(out if list_item else known, unit) if list_item or not noun else "")
                     or (_parallel_verb(known, unit) if not following else ""))
         text = clause[m.start() - len(segment): m.end() + len(following)].strip("｜,， ")
         if following and following.endswith(PLACE_NOUNS):
@@ -672,12 +679,21 @@ def _quantities(clause: str, found: list[Statement]) -> tuple[list[Statement], s
         if not (following or noun or group):
             group = _group_of_standard(known)  # 「特困人员全额资助每人400元 大概1100人」 -> 特困人员
         subject = following or noun or group
+        act = (re.match(r"(?:实施|进行|开展)([\u4e00-\u9fff]{2,6}?)(?=[,，。；;｜和及]|$)", after[len(following):])
+               if following and not verb else None)
+        if act:
+            subject = f"{act.group(1)}{following}"  # 「对52所学校食堂开展快速检测」 -> 快速检测学校食堂
         outcome = _is_outcome(before, subject + after[:8])
         if outcome:
             verb = ""
             if unit in ("人", "名") and not following:
                 phrase = re.match(r"[\u4e00-\u9fff]{2,10}", after)
                 subject = phrase.group(0) if phrase else subject
+        if list_item and not verb and out and out[-1].kind in ("quantity", "outcome") and not following:
+            words = cut_words(out[-1].subject)
+            prefix = "".join(words[:-1]) if len(words) > 1 else ""
+            if prefix and not subject.startswith(prefix):
+                subject = prefix + subject  # 「保护下游农田8000亩、群众1.2万人」 -> 保护下游群众
         subject = _shorten(subject)
         name_subject = f"{verb}{subject}" if verb and not subject.startswith(verb) else subject
         kind = "outcome" if outcome or re.search(r"亩产|单产|产量", subject) else "quantity"
@@ -796,7 +812,7 @@ _NOUN_AFTER_VERB = "中心|站|所|机构|对象|人员|平台|体系|能力|队
 def _following_noun(after: str) -> str:
     """「3个老旧小区实施改造」 -> '老旧小区' (a classifier followed by its noun); a noun stops at a verb
     or a number (a version such as 等保2.0 stays)."""
-    m = re.match(r"[\u4e00-\u9fffA-Za-z](?:[\u4e00-\u9fffA-Za-z]|\d+\.\d+){0,15}", after)
+    m = re.match(r"(?:\d+[排层寸线位级型])?[\u4e00-\u9fffA-Za-z](?:[\u4e00-\u9fffA-Za-z]|\d+\.\d+){0,15}", after)
     if not m:
         return ""
     noun = m.group(0)
@@ -853,7 +869,7 @@ def _verb_in(text: str) -> str:
 def _is_outcome(lead: str, subject: str) -> bool:
     return any(cue in lead or cue in subject for cue in ("带动", "吸引", "吸纳", "推荐就业", "实现就业", "培训后", "结业后",
                                                          "开网店", "创业", "游客", "观众", "客流", "总数", "总量", "保有量",
-                                                         "上岗", "安置就业", "稳定就业"))
+                                                         "上岗", "安置就业", "稳定就业", "保护"))
 
 
 def cut_words(text: str) -> list[str]:
