@@ -36,7 +36,7 @@ from assistant.drafting.rows import (
 from assistant.drafting.statements import Statement
 from assistant.drafting.types import classify
 from assistant.model import Budget, Indicator, PlanItem, ProjectTable, Source
-from assistant.vocab import COST_LEVEL2, EFFECT_LEVEL2, QUANTITY_LEVEL2, SATISFACTION_LEVEL2, TIME_LEVEL2
+from assistant.vocab import COST_LEVEL2, EFFECT_LEVEL2, QUANTITY_LEVEL2, SATISFACTION_LEVEL2, TIME_LEVEL2, fold
 
 SIMILAR_INDICATORS = 60
 SIMILAR_PROJECTS = 5
@@ -174,9 +174,11 @@ class _Assembly:
             budget = next((c for c in self._library(slot, types) if c.origin == "budget" and c.statement is None), None)
             self.add(budget)
             want = max(want, self.count(slot))
-        # the common indicators only fill what the framework requires (one row): a generic row is weak
-        pools = ((lambda: self._library(slot, own), want), (lambda: self._corpus(slot), want),
-                 (lambda: self._library(slot, common), 1 if own else want))
+        # the department's own past tables of this type first (a continuing project's rows), then the
+        # type's library, other projects of the type; the common indicators only fill what the
+        # framework requires (one row): a generic row is weak
+        pools = ((lambda: self._corpus(slot, own_department=True), want), (lambda: self._library(slot, own), want),
+                 (lambda: self._corpus(slot), want), (lambda: self._library(slot, common), 1 if own else want))
         for pool, target in pools:
             for candidate in pool():
                 if self.count(slot) >= target:
@@ -198,15 +200,18 @@ class _Assembly:
             if candidate is not None:
                 yield candidate
 
-    def _corpus(self, slot: str) -> Iterable[Candidate]:
+    def _corpus(self, slot: str, own_department: bool = False) -> Iterable[Candidate]:
         if slot == "cost" or slot == QUANTITY_LEVEL2 or slot == TIME_LEVEL2:
             return  # counts, money and dates belong to their own project
         own = {t for t in (self.ctx.classification.primary, self.ctx.classification.secondary) if t}
+        department = fold(self.ctx.brief.department)
         for hit in self.hits:
             level2 = self.level2_in_profile(hit_value(hit, "level2", "") or "")
             if level2 is None or _slot(level2) != slot:
                 continue
             same_type = bool(own & self.corpus_types.get(hit_value(hit, "project_name", "") or "", set()))
+            if own_department and not (same_type and department and department == fold(hit_value(hit, "department", ""))):
+                continue
             candidate = corpus_row(hit, level2, self.ctx, same_type)
             if candidate is not None:
                 yield candidate
