@@ -161,6 +161,27 @@ def test_no_prompt_text_and_no_other_projects_row_reaches_the_table():
     assert result.table.goal != LEAKY["goal"]
 
 
+def test_what_the_local_model_wrote_is_refused():
+    """Rows seen from the real 1.5B model: a cost row copied into a benefit slot with its value in
+    the name, a name inside the value, a count the brief never states."""
+    answer = {"goal": GOAL, "indicators": [
+        _row("效益指标", "经济效益指标", "培训项目总成本≤50万元", "≤50万元"),
+        _row("产出指标", "质量指标", "培训质量", "培训质量≥95%"),
+        _row("效益指标", "社会效益指标", "企业数字化水平", "受益群众人数≥100人"),
+        _row("效益指标", "社会效益指标", "人均培训成本", "≤833.33元/人次"),
+        GOOD_ROWS[2],
+    ]}
+    with ChatEndpoint([answer]).serve() as url:
+        result = _drafter(url).draft(BRIEF)
+    _assert_clean(result)
+    names = {r.level3 for r in result.table.indicators if r.source.startswith("大模型")}
+    assert names == {"参训企业满意度"}, names
+    notes = "\n".join(result.notes)
+    assert "名称和指标值没有分开写" in notes and "没有依据" in notes
+    confirm = next(n for n in result.notes if n.startswith("以下指标值由系统按同类项目常用值拟定"))
+    assert "企业满意度 ≥90%" not in confirm and "参训企业满意度 ≥95%" in confirm  # the model's row took its place: the note follows the table
+
+
 def test_a_wrong_category_is_dropped_and_the_order_is_the_profiles():
     answer = {"goal": GOAL, "indicators": [
         _row("效益指标", "质量指标", "培训合格率", "≥95%"),  # wrong 一级: re-homed under 产出

@@ -94,6 +94,8 @@ MESSAGES = {
     "reason_fit": "{message}",
     "reason_year": "年份不是本项目年度",
     "reason_hint": "名称中含有模板提示",
+    "reason_form": "名称和指标值没有分开写",
+    "reason_invented": "指标值中的数字在申报内容中没有依据（大模型只能拟定比率或分级目标）",
     "goal_sentences": "应为2至4条编号的句子",
     "goal_numbers": "其中的数字没有对应的指标",
 }
@@ -101,6 +103,8 @@ MESSAGES = {
 _TAG = re.compile(r"[<＜〈‹]\s*/?\s*[A-Za-z][\w\-]*[^<>＜＞〈〉‹›\n]{0,40}?[>＞〉›]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
 _YEAR = re.compile(r"(?:19|20)\d{2}")
+_NAME_WITH_VALUE = re.compile(r"[≥≤<>=]|\d+(?:\.\d+)?\s*(?:%|万元|元|人次|人|家|个|项|次)")
+_VALUE_WITH_NAME = re.compile(r"^[\u4e00-\u9fff]{2,}[≥≤<>=]")
 
 
 def prompt_safe(text: Any, limit: int) -> str:
@@ -231,6 +235,10 @@ class _Gate:
             reason = MESSAGES["reason_hint"]
         elif any(int(y) != self.ctx.year for y in _YEAR.findall(name + value)):
             reason = MESSAGES["reason_year"]
+        elif _NAME_WITH_VALUE.search(name) or _VALUE_WITH_NAME.match(value):
+            reason = MESSAGES["reason_form"]  # 「培训项目总成本≤8万元」 as a name, 「培训质量≥95%」 as a value
+        elif self._invented(value):
+            reason = MESSAGES["reason_invented"]
         if reason:
             self.notes.append(MESSAGES["rejected"].format(name=name, reason=reason))
             return None
@@ -245,6 +253,16 @@ class _Gate:
             self.notes.append(MESSAGES["rejected"].format(name=name, reason=message))
             return None
         return row
+
+    def _invented(self, value: str) -> bool:
+        """A count or an amount the brief does not state: the model may set rates and graded
+        targets, never numbers of its own (「受益群众人数≥100人」)."""
+        from assistant.values import parse_value
+
+        parsed = parse_value(value)
+        if parsed.number is None or parsed.unit in ("%", "‰") or parsed.kind.value == "time":
+            return False
+        return not any(s.number == parsed.number for s in self.ctx.statements)
 
     def _cited(self, name: str, value: str) -> str | None:
         found = self.examples.rows.get(row_key(name))
@@ -266,12 +284,15 @@ def assemble(answer: LLMDraft, ctx: DraftContext, rules: ProjectTable, examples:
     gate = _Gate(ctx, examples, rules)
     keep = [r for r in rules.indicators]
     model_rows: list[Indicator] = []
-    taken = {row_key(r.level3) for r in keep if r.source in (SOURCE_BRIEF, SOURCE_BUDGET)}
+    from assistant.drafting.deterministic import same_measure
+
+    fixed = [r.level3 for r in keep if r.source in (SOURCE_BRIEF, SOURCE_BUDGET)]
+    taken = {row_key(name) for name in fixed}
     for item in answer.indicators:
         row = gate.row(item)
         if row is None:
             continue
-        if row_key(row.level3) in taken:
+        if row_key(row.level3) in taken or any(same_measure(row.level3, name) or name in row.level3 for name in fixed):
             gate.notes.append(MESSAGES["rejected"].format(name=row.level3, reason=MESSAGES["reason_duplicate"]))
             continue
         taken.add(row_key(row.level3))
@@ -407,10 +428,22 @@ class LLMDrafter:
         head.append(MESSAGES["by_code"])
         if model_rows:
             head.append(MESSAGES["llm_rows"].format(rows="；".join(f"{r.level3} {r.value}" for r in model_rows)))
-        result_notes = [rules.notes[0], *head, *notes, *dropped, *rules.notes[1:]]
+        result_notes = [rules.notes[0], *head, *notes, *dropped, *_rules_notes_for(table, rules.notes[1:])]
         return checked_result(table, ctx.profile, method="llm", notes=list(dict.fromkeys(result_notes)),
                               findings=[f for f in rules.findings if f.get("rule") == "brief.figures-disagree"],
                               similar=rules.similar, project_type=rules.project_type)
+
+
+def _rules_notes_for(table: ProjectTable, notes: list[str]) -> list[str]:
+    """The rules draft's notes, the list of values to confirm rewritten for the rows still there."""
+    from assistant.drafting.deterministic import MESSAGES as RULE_MESSAGES
+
+    prefix = RULE_MESSAGES["confirm"].split("{")[0]
+    confirm = [f"{r.level3} {r.value}" for r in table.indicators if "提交前请" in r.basis]
+    out = [n for n in notes if not n.startswith(prefix)]
+    if confirm:
+        out.insert(0, RULE_MESSAGES["confirm"].format(rows="；".join(confirm)))
+    return out
 
 
 def _fall_back(rules: DraftResult, reason: str, why: list[str] | None = None) -> DraftResult:

@@ -239,8 +239,11 @@ def statement_row(s: Statement, ctx: DraftContext, used: set[str]) -> Candidate:
         template_id = template.id
         used.add(template.id)
         level2 = template.level2
+        fixed_name = _fill(template.name, ctx, kind, template) if "{item}" not in template.name else ""
         if s.kind == "deadline" and s.name == MESSAGES["deadline_name_default"]:
-            name = _fill(template.name, ctx, kind, template)  # 「9月底前办完」 -> 培训任务完成时间
+            name = fixed_name or name  # 「9月底前办完」 -> 培训任务完成时间
+        elif fixed_name and re.fullmatch(r"(?:举办|开展|组织|实施|完成)?(?:期数|场次|次数|人数|人次)", name) and fixed_name.endswith(name[-2:]):
+            name = fixed_name  # 「准备办三期」 -> 举办培训期数, not 举办期数
         if _explains(template, name, _fill(template.name, ctx, kind, template), s):
             description = _fill(template.explanation, ctx, kind, template, item=name)
         else:

@@ -70,7 +70,7 @@ AT_MOST = ("不超过", "不高于", "最多", "控制在", "以内", "之内", 
 # Fillers before a subject (计划采购… -> 采购…).
 _LEAD_FILLERS = re.compile(
     r"^(?:主要内容|具体包括|包括|其中|计划|预计|预期|拟|全年|年内|共|累计|一共|总共|合计|大概|大约|约|左右|"
-    r"其中|并|且|还|要|需要|需|须|将|另|再|同时|以及|和|及|为|对|向|给|在|于|由|按|按照|要求|确保|力争|争取|"
+    r"其中|并|且|还(?=要|需|有|将|得)|要|需要|需|须|将|另|再|同时|以及|和|及|为|对|向|给|在|于|由|按|按照|要求|确保|力争|争取|"
     r"全县|全区|全市|本县|县级|县(?!级)|区(?!级)|市(?!级)|我们|我局|本局|局里|每年|每季度|每月|今年|明年|当年|完成|实现|不少于|不低于|至少|达到|"
     r"[:：、,，\s])+"
 )
@@ -80,7 +80,7 @@ NAME_SUFFIX = {
     "人": "人数", "名": "人数", "人次": "人次", "户": "户数", "户次": "户次", "场": "场次", "场次": "场次",
     "期": "期数", "班": "期数", "次": "次数", "批次": "批次", "批": "批次", "天": "天数", "日": "天数", "小时": "时长",
     "课时": "课时数", "学时": "学时数", "亩": "面积", "公顷": "面积", "平方米": "面积", "公里": "长度", "千米": "长度",
-    "米": "长度", "吨": "数量", "万字": "字数", "字": "字数", "剂次": "剂次", "个月": "时长", "项": "数量",
+    "米": "长度", "吨": "数量", "万字": "字数", "字": "字数", "剂次": "剂次", "个月": "月数", "项": "数量",
     "篇": "篇数", "家": "数量", "剂": "剂次", "家次": "家次", "台次": "台次", "件次": "件次", "班次": "班次", "人日": "人日数",
 }
 _NAME_ENDINGS = ("数量", "人数", "人次", "户数", "场次", "期数", "次数", "批次", "天数", "面积", "长度", "字数",
@@ -348,6 +348,10 @@ def _standards(clause: str, found: list[Statement]) -> tuple[list[Statement], st
 
 def _standard_label(lead: str, what: str, per: str) -> str:
     per_word = {"人": "人均", "户": "户均", "亩": "亩均", "场": "每场", "小时": "每小时", "剂": "每剂", "批次": "每批次"}.get(per, f"每{per}")
+    tier = ""
+    named = re.match(r"(.{2,8}?)标准(?:为|是)?(.{0,6})$", lead)
+    if named and not what:  # 「护理补贴标准为重度失能每人每月200元」 -> 重度失能人均护理补贴标准
+        lead, tier = named.group(1), named.group(2)
     noun = what or lead
     noun = re.sub(r"^(?:发放|给予|按|为|平均|一次性)+", "", noun)
     noun = re.sub(r"(?:标准|费用)$", "", noun)
@@ -355,7 +359,7 @@ def _standard_label(lead: str, what: str, per: str) -> str:
         noun = noun or "补助"
     if per == "人" and noun.startswith("人"):
         noun = noun[1:]
-    return f"{per_word}{noun}标准" if len(noun) <= 10 else f"{per_word}支出标准"
+    return f"{tier}{per_word}{noun}标准" if len(noun) <= 10 else f"{tier}{per_word}支出标准"
 
 
 def _money_unit(unit: str) -> str:
@@ -452,7 +456,7 @@ def _deadlines(clause: str, found: list[Statement]) -> tuple[list[Statement], st
     out: list[Statement] = []
     while (m := _MONTHLY.search(clause)) is not None:
         event, subject = _event(m.group("lead"), m.group("rest"), found + out)
-        out.append(Statement("deadline", m.group(0), _deadline_name(event, subject).replace("时间", "时限"),
+        out.append(Statement("deadline", m.group(0), f"每月{event}时限",
                              when=f"每月{m.group('day')}日", level2="时效指标", verb=event, subject=subject,
                              extra={"before": True, "monthly": True}))
         clause = _consume_time(clause, m)
@@ -650,7 +654,9 @@ def _quantities(clause: str, found: list[Statement]) -> tuple[list[Statement], s
         segment = _segment(before)
         verb, noun = _verb_and_noun(segment)
         list_item = bool(re.search(r"、[^、｜]*$", before))
-        colloquial = next((v for v in COLLOQUIAL_VERBS if _clean_lead(segment).startswith(v)), None)
+        cleaned = _clean_lead(segment)
+        colloquial = None if any(cleaned.startswith(v) for v in OUTPUT_VERBS) else next(
+            (v for v in COLLOQUIAL_VERBS if cleaned.startswith(v)), None)  # 「发放」 is not 「发」+「放」
         if colloquial and not verb:
             verb, noun = COLLOQUIAL_VERBS[colloquial], _clean_lead(segment)[len(colloquial):]
         elif not verb and (tail_verb := next((v for v in COLLOQUIAL_VERBS if segment.endswith(v)), None)):
@@ -673,9 +679,10 @@ def _quantities(clause: str, found: list[Statement]) -> tuple[list[Statement], s
             verb = next((v for v in OUTPUT_VERBS if after.startswith(v)), verb)
         elif segment.lstrip().startswith("每") and re.search(r"\d", segment):
             noun = ""  # 「每人打两剂共4200剂次」: the count is of the doses, named by the project
-        elif (per := re.fullmatch(r"\s*(每[人户期场次家])([\u4e00-\u9fff]{0,3})", segment)) is not None:
+        elif (per := re.search(r"((?:每[人户期场次家村校所月周天年]){1,2})([\u4e00-\u9fff]{0,3})$", segment)) is not None:
             act = COLLOQUIAL_VERBS.get(per.group(2), per.group(2))  # 「每人打2剂」 -> 每人接种剂次
-            noun, verb = f"{per.group(1)}{act}", ""
+            noun, verb = f"{per.group(1)}{act}{following}", ""  # 「每村每月放映1场公益电影」 -> 每村每月放映公益电影场次
+            following = ""
         if not (following or noun or group):
             group = _group_of_standard(known)  # 「特困人员全额资助每人400元 大概1100人」 -> 特困人员
         subject = following or noun or group
@@ -709,6 +716,7 @@ def _segment(before: str) -> str:
     the part before it is a count of its own (「采购冲锋舟2艘、救生衣500件」, but
     「抽检蔬菜、水果等农产品样品600批次」 keeps 蔬菜、水果)."""
     segment = re.split(r"[｜：:]", before)[-1]
+    segment = re.split(rf"{NUM}万?(?:{_UNIT_RE})", segment)[-1]  # after the count before it (「360个行政村每村每月放映」)
     parts = re.split(r"、|(?<=\d[\u4e00-\u9fff])(?:和|及|以及)|(?<=\d[\u4e00-\u9fff]{2})(?:和|及|以及)", segment)
     while len(parts) > 1 and not re.search(r"\d", parts[-2]):
         parts[-2:] = ["、".join(parts[-2:])]
@@ -818,7 +826,7 @@ def _following_noun(after: str) -> str:
     noun = m.group(0)
     if re.match(r"(?:运行|维护|运维|使用|维修|保养|开展|进行|实施|投入|参加|参与|完成|入库|到位)", noun):
         return ""  # 「公务用车6辆运行维护」: what follows is an act, the counted thing came before
-    cut = re.search(r"(?:实施|进行|开展|提供|给予|发放|和|及|与|以及|的|共计|为|作为|用于|配发|参加|参与|入选|享受|正常|开网店|都|全部|均)", noun)
+    cut = re.search(r"(?:实施|进行|开展|提供|给予|发放|和|及|与|以及|的|共计|为|作为|用于|配发|参加|参与|入选|享受|正常|开网店|都|全部|均|每)", noun)
     noun = noun[: cut.start()] if cut else noun
     if re.match(r"(?:共计|共|合计|总计|计|约|累计|全年|其中)", noun):
         return ""  # 「每人打两剂共4200剂次」: 共 begins the next count, it is not a noun
