@@ -94,8 +94,12 @@ def test_no_row_from_another_kind_of_project_nor_another_year(retriever):
         Brief(name="2026年困难残疾人生活补贴", year=2026, budget=960000, usage="为800名困难残疾人发放生活补贴，每人每月100元，按季度发放"),
         Brief(name="2026年文化惠民送戏下乡", year=2026, budget=500000, usage="在全县15个乡镇演出60场，每场补助8000元"),
     ]
+    from assistant.drafting.deterministic import RuleDrafter
+
+    corpus_types = RuleDrafter(retriever).corpus_types()
     for brief in briefs:
         result = draft_brief(brief, retriever, use_llm=False)
+        own = {result.project_type["primary"], result.project_type["secondary"]} - {None}
         assert flagged(result) == [], brief.name
         for row in result.table.indicators:
             years = set(re.findall(r"(?:19|20)\d{2}", row.level3 + row.value + row.description))
@@ -103,6 +107,10 @@ def test_no_row_from_another_kind_of_project_nor_another_year(retriever):
             assert "*" not in row.level3 and "**" not in result.table.goal
             if " · " in (row.source or ""):  # a corpus row: its project is of this type and its basis tells the truth
                 assert row.value in row.basis, row
+                project = row.source.split(" · ")[1]
+                assert own & corpus_types.get(project, set()), (brief.name, row.level3, project)
+        for cited in result.similar:  # the similar projects cited are of this project's type
+            assert own & corpus_types.get(cited["project_name"], set()), (brief.name, cited)
 
 
 def test_a_brief_with_no_quantities_gets_customary_rows_to_confirm():
