@@ -387,6 +387,8 @@ def test_real_model_draft_is_checked(real_server, retriever, monkeypatch):
     assert result.table.budget.total == 80000 and result.table.project_name == SMALL.name
     values = {r.value for r in result.table.indicators}
     assert "≥280人次" in values and "≤8万元" in values
+    table_text = json.dumps(result.table.to_json_dict(), ensure_ascii=False)
+    assert not [p for p in _prompt_texts() if p in table_text]  # no prompt text reaches the table
     if result.method == "llm":
         assert any(r.source.startswith("大模型") for r in result.table.indicators)
     else:

@@ -67,9 +67,9 @@ LEAK_MARKERS = (
 MESSAGES = {
     "unknown_department": "（未填写）",
     "no_examples": "（无）",
+    "none_fixed": "无",
     "example": "- {level2}｜{level3}｜{value}｜{description}（{project}）",
-    "fixed_row": "- {level2}｜{level3}｜{value}",
-    "slots": "请只写以下类别的三级指标（每类 1 个，写法具体到本项目）：{slots}。",
+    "slots": "请只写以下类别的三级指标，每类 1 个，共 {count} 个，写法具体到本项目：{slots}。",
     "deadline": "本项目在 {year}年{when}前完成。",
     "finding": "{n}. {message}",
     "suggestion": "（建议：{suggestion}）",
@@ -154,15 +154,15 @@ def _examples(hits: list[Any], ctx: DraftContext) -> _Examples:
 
 
 def _fixed_rows(table: ProjectTable) -> str:
-    return "\n".join(MESSAGES["fixed_row"].format(level2=r.level2, level3=prompt_safe(r.level3, LIMITS["field"]),
-                                                  value=prompt_safe(r.value, LIMITS["field"]))
-                     for r in table.indicators if r.source in (SOURCE_BRIEF, SOURCE_BUDGET))
+    """The names (no values: a small model copies what it sees) of the rows the system wrote."""
+    return "、".join(prompt_safe(r.level3, LIMITS["field"]) for r in table.indicators
+                    if r.source == SOURCE_BRIEF and r.level2 in OPEN_SLOTS)
 
 
 def _slots(ctx: DraftContext) -> str:
     profile = get_profile(ctx.profile)
-    present = [s for s in OPEN_SLOTS if profile.parent(s)]
-    return MESSAGES["slots"].format(slots="、".join(present))
+    present = [s for s in (QUALITY_LEVEL2, "社会效益指标", SATISFACTION_LEVEL2) if profile.parent(s)]
+    return MESSAGES["slots"].format(slots="、".join(present), count=len(present))
 
 
 def draft_prompt(brief: Brief, hits: list[Any], rules: ProjectTable) -> tuple[list[tuple[str, str]], _Examples]:
@@ -176,7 +176,7 @@ def draft_prompt(brief: Brief, hits: list[Any], rules: ProjectTable) -> tuple[li
         year=brief.year,
         budget=f"{brief.budget:,.2f}",
         usage=prompt_safe(brief.usage or brief.name, LIMITS["usage"]),
-        fixed=_fixed_rows(rules) or MESSAGES["no_examples"],
+        fixed=_fixed_rows(rules) or MESSAGES["none_fixed"],
         examples=examples.text,
         slots=_slots(ctx),
         profile=ctx.profile,
