@@ -169,6 +169,7 @@ def test_what_the_local_model_wrote_is_refused():
         _row("产出指标", "质量指标", "培训质量", "培训质量≥95%"),
         _row("效益指标", "社会效益指标", "企业数字化水平", "受益群众人数≥100人"),
         _row("效益指标", "社会效益指标", "人均培训成本", "≤833.33元/人次"),
+        _row("效益指标", "社会效益指标", "提高参训学员技术水平", "≥80%"),
         GOOD_ROWS[2],
     ]}
     with ChatEndpoint([answer]).serve() as url:
@@ -177,7 +178,7 @@ def test_what_the_local_model_wrote_is_refused():
     names = {r.level3 for r in result.table.indicators if r.source.startswith("大模型")}
     assert names == {"参训企业满意度"}, names
     notes = "\n".join(result.notes)
-    assert "名称和指标值没有分开写" in notes and "没有依据" in notes
+    assert "名称和指标值没有分开写" in notes and "没有依据" in notes and "工作目标而不是可考核的指标" in notes
     confirm = next(n for n in result.notes if n.startswith("以下指标值由系统按同类项目常用值拟定"))
     assert "企业满意度 ≥90%" not in confirm and "参训企业满意度 ≥95%" in confirm  # the model's row took its place: the note follows the table
 

@@ -394,8 +394,8 @@ def _unit_cost_quantity(statements: list[Statement], units: list[str]) -> Statem
     """The count a unit cost divides the budget by: a head count (an average per person is
     meaningful), or the only output of the project (budget ÷ 12000平方米 is not the roofing cost
     when the budget also pays for pipes and lamps)."""
-    outputs = [s for s in statements if s.kind == "quantity" and not s.name.startswith("每")]
-    fitting = [s for s in outputs if (s.unit or "").removeprefix("万") in units
+    outputs = [s for s in statements if s.kind in ("quantity", "scope") and not s.name.startswith("每")]
+    fitting = [s for s in outputs if s.kind == "quantity" and (s.unit or "").removeprefix("万") in units and (s.number or 0) >= 2
                and ((s.unit or "") in PEOPLE_UNITS or len(outputs) == 1)]
     # the total head count (120人次), not the size of one session (每期40人)
     return max(fitting, key=lambda s: (units.index((s.unit or "").removeprefix("万")) * -1, s.number or 0), default=None)

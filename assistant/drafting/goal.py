@@ -80,7 +80,8 @@ def write_goal(rows: list[Indicator], ctx: DraftContext) -> str:
     output_text = "，".join(_output_phrase(r) for r in outputs[:MAX_OUTPUTS])
     parts.append(MESSAGES["purpose"].format(index=1, outputs=f"{output_text}，" if output_text else "", purpose=purpose))
     brief_targets = [r for r in rows if r.source == SOURCE_BRIEF and r.level2 not in (QUANTITY_LEVEL2, TIME_LEVEL2)
-                     and r.level2 not in COST_LEVEL2 and r.level2 != SATISFACTION_LEVEL2 and "以上" not in r.basis[-12:]]
+                     and r.level2 not in COST_LEVEL2 and r.level2 != SATISFACTION_LEVEL2
+                     and not re.search(r"(?:万元|元)以上）$", r.basis)]  # an eligibility threshold is not a target
     effects = [r for r in rows if r.level2 in EFFECT_LEVEL2 and r not in brief_targets]
     satisfaction = [r for r in rows if r.level2 == SATISFACTION_LEVEL2]
     chosen = (brief_targets + effects[: 1 if brief_targets else 2])[:MAX_TARGETS] + satisfaction[:1]

@@ -95,6 +95,7 @@ MESSAGES = {
     "reason_year": "年份不是本项目年度",
     "reason_hint": "名称中含有模板提示",
     "reason_form": "名称和指标值没有分开写",
+    "reason_aim": "名称是工作目标而不是可考核的指标（应写成“……率”“……数”）",
     "reason_invented": "指标值中的数字在申报内容中没有依据（大模型只能拟定比率或分级目标）",
     "goal_sentences": "应为2至4条编号的句子",
     "goal_numbers": "其中的数字没有对应的指标",
@@ -105,6 +106,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 _NAME_WITH_VALUE = re.compile(r"[≥≤<>=]|\d+(?:\.\d+)?\s*(?:%|万元|元|人次|人|家|个|项|次)")
 _VALUE_WITH_NAME = re.compile(r"^[\u4e00-\u9fff]{2,}[≥≤<>=]")
+_AIM = re.compile(r"^(?:提高|提升|减轻|促进|增强|改善|加强|推动|优化|推进|确保|保障|实现)")
 
 
 def prompt_safe(text: Any, limit: int) -> str:
@@ -235,6 +237,8 @@ class _Gate:
             reason = MESSAGES["reason_hint"]
         elif any(int(y) != self.ctx.year for y in _YEAR.findall(name + value)):
             reason = MESSAGES["reason_year"]
+        elif _AIM.match(name):
+            reason = MESSAGES["reason_aim"]  # 「提高参训学员技术水平 ≥80%」: an aim, not a measure
         elif _NAME_WITH_VALUE.search(name) or _VALUE_WITH_NAME.match(value):
             reason = MESSAGES["reason_form"]  # 「培训项目总成本≤8万元」 as a name, 「培训质量≥95%」 as a value
         elif self._invented(value):

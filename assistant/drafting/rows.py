@@ -214,7 +214,8 @@ def bare_name(s: Statement, ctx: DraftContext) -> str:
     from assistant.drafting.statements import OUTPUT_VERBS
 
     has_act = any(v in name for v in (*OUTPUT_VERBS, *PROJECT_VERBS)) or name.startswith(("覆盖", "每"))
-    if s.kind == "quantity" and not s.verb and not has_act and s.level2 == "数量指标" and len(name) <= 10:
+    things = ("座", "个", "处", "所", "台", "套", "辆", "条", "公里", "千米", "米", "平方米", "亩", "万亩", "栋", "间", "盏", "艘", "架")
+    if s.kind == "quantity" and not s.verb and not has_act and s.level2 == "数量指标" and len(name) <= 10 and s.unit in things:
         return f"{ctx.verb}{name}"
     if name in ("人数", "剂次", "户数", "人次", "批次", "数量", "次数", "天数", "时长"):
         if name == "人数" and ctx.beneficiary and ctx.beneficiary != "服务对象" and len(ctx.beneficiary) <= 8:

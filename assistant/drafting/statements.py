@@ -57,7 +57,7 @@ OUTPUT_VERBS = (
     "检查", "调查", "采集", "清运", "处理", "种植", "推广", "培育", "宣传", "投放", "张贴", "播放", "出版", "印刷",
     "整治", "治理", "修复", "绿化", "植树", "储备", "入库", "调解", "化解", "接访", "走访", "排查", "普查", "核查",
     "执法", "督查", "保洁", "清扫", "运维", "维护", "建立", "打造", "创建", "认定", "申报", "回访", "上门",
-    "涉及", "惠及", "受益", "覆盖", "服务", "帮扶", "走访",
+    "涉及", "惠及", "受益", "覆盖", "服务", "帮扶", "走访", "支持",
 )
 # What staff say for an act, and the word a table uses.
 COLLOQUIAL_VERBS = {"打": "接种", "办": "举办", "上": "开展", "搞": "开展", "做": "开展", "发": "发放", "给": "发放",
@@ -87,15 +87,15 @@ _NAME_ENDINGS = ("数量", "人数", "人次", "户数", "场次", "期数", "�
                  "时长", "课时数", "件数", "数")
 
 # Outcomes: money or counts the project brings about (带动销售额…, 带动就业…人).
-OUTCOME_CUES = ("带动", "拉动", "吸引", "吸纳", "实现", "新增", "增收", "促成", "创造", "撬动", "推荐就业", "实现就业", "推荐上岗",
+OUTCOME_CUES = ("网销", "销售", "交易额", "带动", "拉动", "吸引", "吸纳", "实现", "新增", "增收", "促成", "创造", "撬动", "推荐就业", "实现就业", "推荐上岗",
                 "培训后", "结业后", "预计带来", "户均增收", "人均增收", "开网店", "创业", "就业", "销售额", "产值",
                 "营业收入", "税收", "亩产", "单产", "产量", "游客", "观众", "客流", "交易额", "成交额", "签约")
 ECONOMIC_OUTCOME = ("销售额", "产值", "收入", "增收", "税收", "投资", "交易额", "成交额", "利润", "亩产", "单产", "产量",
-                    "营业额", "签约")
+                    "营业额", "签约", "网销", "销售", "销量", "交易")
 # Verbs of a deadline clause, and the name of the row they give.
 DEADLINE_EVENTS = (
     ("完工", "工程完工"), ("竣工", "工程竣工"), ("交付", "交付使用"), ("投入使用", "投入使用"), ("上线", "系统上线"),
-    ("入库", "采购入库"), ("到货", "设备到货"), ("兑付", "资金兑付"), ("发放", "发放"), ("拨付", "资金拨付"),
+    ("入库", "采购入库"), ("到货", "设备到货"), ("调试", "安装调试"), ("安装", "安装调试"), ("装好", "安装调试"), ("兑付", "资金兑付"), ("发放", "发放"), ("拨付", "资金拨付"),
     ("代缴", "代缴"), ("缴纳", "缴纳"), ("到位", "到位"), ("出版", "出版"), ("举办", "活动举办"), ("开幕", "活动举办"),
     ("开展", "开展"), ("打完", "接种完成"), ("接种", "接种完成"), ("办完", "完成"), ("弄完", "完成"), ("做完", "完成"),
     ("完成", "完成"), ("结束", "完成"), ("形成", "形成"), ("验收", "验收"), ("采购", "采购"), ("开工", "开工"),
@@ -348,6 +348,8 @@ def _standards(clause: str, found: list[Statement]) -> tuple[list[Statement], st
 
 def _standard_label(lead: str, what: str, per: str) -> str:
     per_word = {"人": "人均", "户": "户均", "亩": "亩均", "场": "每场", "小时": "每小时", "剂": "每剂", "批次": "每批次"}.get(per, f"每{per}")
+    if per in ("套", "台", "辆", "个", "件", "架", "艘", "张") and not (what or re.search(r"补|奖|费|资助", lead)):
+        return f"{per_word}购置单价"  # 「预计每套3万元」: a price, not a subsidy
     tier = ""
     named = re.match(r"(.{2,8}?)标准(?:为|是)?(.{0,6})$", lead)
     if named and not what:  # 「护理补贴标准为重度失能每人每月200元」 -> 重度失能人均护理补贴标准
@@ -608,8 +610,24 @@ _DURATION = re.compile(
 )
 
 
+_EACH = re.compile(
+    rf"(?P<n>{NUM})(?P<u1>个|所|家|户|村|处)(?P<place>[\u4e00-\u9fff]{{1,8}}?)各(?P<verb>配备|配发|配|购置|安装|建设|新建|建)?"
+    rf"(?P<m>{NUM})(?P<u2>{_UNIT_RE})(?P<thing>[\u4e00-\u9fffA-Za-z]{{2,12}})"
+)
+
+
 def _quantities(clause: str, found: list[Statement]) -> tuple[list[Statement], str]:
     out: list[Statement] = []
+    while (m := _EACH.search(clause)) is not None:  # 「给11个乡镇各配一套视频会议终端」: 11 places, 11 sets
+        verb = COLLOQUIAL_VERBS.get(m.group("verb") or "", m.group("verb") or "配备")
+        verb = {"配": "配备", "建": "建设"}.get(verb, verb)
+        thing = _shorten(m.group("thing"))
+        out.append(Statement("scope", m.group(0), f"覆盖{_place(m.group('place'))}数", float(m.group("n")), m.group("u1"), "≥",
+                             level2="数量指标", subject=m.group("place"), verb=verb))
+        out.append(Statement("quantity", m.group(0), _quantity_name(f"{verb}{thing}", m.group("u2")),
+                             float(m.group("n")) * float(m.group("m")), m.group("u2"), "≥", level2="数量指标",
+                             subject=thing, verb=verb))
+        clause = _consume(clause, m)
     while (m := _FREQUENCY.search(clause)) is not None:
         verb = _LEAD_FILLERS.sub("", m.group("verb")) or "开展"
         if m.group("total"):  # 「每月巡检1次、全年12次」: the year's count
@@ -651,9 +669,10 @@ def _quantities(clause: str, found: list[Statement]) -> tuple[list[Statement], s
         if any(k.number == number and k.unit == unit for k in known):
             continue  # the same figure said again (「两期都办完」)
         op = "≤" if re.search(r"(?:不超过|最多|以内)$", before) else "≥"
-        segment = _segment(before)
+        segment, list_item = _segment(before)
         verb, noun = _verb_and_noun(segment)
-        list_item = bool(re.search(r"、[^、｜]*$", before))
+        if following and not verb and noun in OUTPUT_VERBS:
+            verb, noun = noun, ""  # 「支持1个县级电商服务中心」: the verb governs the noun that follows the count
         cleaned = _clean_lead(segment)
         colloquial = None if any(cleaned.startswith(v) for v in OUTPUT_VERBS) else next(
             (v for v in COLLOQUIAL_VERBS if cleaned.startswith(v)), None)  # 「发放」 is not 「发」+「放」
@@ -666,7 +685,7 @@ def _quantities(clause: str, found: list[Statement]) -> tuple[list[Statement], s
                     or (_parallel_verb(known, unit) if not following else ""))
         text = clause[m.start() - len(segment): m.end() + len(following)].strip("｜,， ")
         if following and following.endswith(PLACE_NOUNS):
-            if not _works_on(segment, after):
+            if not _works_on(segment, after, re.split(r"[｜]", before)[-1]):
                 out.append(Statement("scope", text, f"覆盖{_place(following)}数", number, unit, op, level2="数量指标",
                                      subject=following, verb=verb))
                 known.append(out[-1])
@@ -711,16 +730,19 @@ def _quantities(clause: str, found: list[Statement]) -> tuple[list[Statement], s
     return out, clause
 
 
-def _segment(before: str) -> str:
-    """The words that belong to a count: back to the last ｜, and back to the last 、 only when
-    the part before it is a count of its own (「采购冲锋舟2艘、救生衣500件」, but
-    「抽检蔬菜、水果等农产品样品600批次」 keeps 蔬菜、水果)."""
+def _segment(before: str) -> tuple[str, bool]:
+    """(the words that belong to a count, whether it is an item of a list of counts): back to the last
+    ｜ or colon, and back to the count before it with the noun that count carries (「采购冲锋舟2艘、救生衣500件」
+    → 救生衣, a list item; 「支持1个县级电商服务中心和20个村级服务站」 → a list item; but 「抽检蔬菜、水果等
+    农产品样品600批次」 keeps 蔬菜、水果)."""
     segment = re.split(r"[｜：:]", before)[-1]
-    segment = re.split(rf"{NUM}万?(?:{_UNIT_RE})", segment)[-1]  # after the count before it (「360个行政村每村每月放映」)
-    parts = re.split(r"、|(?<=\d[\u4e00-\u9fff])(?:和|及|以及)|(?<=\d[\u4e00-\u9fff]{2})(?:和|及|以及)", segment)
-    while len(parts) > 1 and not re.search(r"\d", parts[-2]):
-        parts[-2:] = ["、".join(parts[-2:])]
-    return parts[-1]
+    pieces = re.split(rf"{NUM}万?(?:{_UNIT_RE})", segment)
+    piece = pieces[-1]
+    if len(pieces) > 1:
+        joined = re.split(r"、|和|及|以及", piece, maxsplit=1)  # the noun of the count before, then this item
+        if len(joined) > 1:
+            return joined[1], True
+    return piece, False
 
 
 def _verb_and_noun(segment: str) -> tuple[str, str]:
@@ -826,7 +848,7 @@ def _following_noun(after: str) -> str:
     noun = m.group(0)
     if re.match(r"(?:运行|维护|运维|使用|维修|保养|开展|进行|实施|投入|参加|参与|完成|入库|到位)", noun):
         return ""  # 「公务用车6辆运行维护」: what follows is an act, the counted thing came before
-    cut = re.search(r"(?:实施|进行|开展|提供|给予|发放|和|及|与|以及|的|共计|为|作为|用于|配发|参加|参与|入选|享受|正常|开网店|都|全部|均|每)", noun)
+    cut = re.search(r"(?:实施|进行|开展|提供|给予|发放|和|及|与|以及|的|共计|为|作为|用于|配发|参加|参与|入选|享受|正常|开网店|都|全部|均|每|各|运营|运行)", noun)
     noun = noun[: cut.start()] if cut else noun
     if re.match(r"(?:共计|共|合计|总计|计|约|累计|全年|其中)", noun):
         return ""  # 「每人打两剂共4200剂次」: 共 begins the next count, it is not a noun
@@ -837,11 +859,12 @@ def _following_noun(after: str) -> str:
     return noun if noun and not noun.startswith(("以上", "左右", "以内", "次以上")) else ""
 
 
-_WORKS = r"改造|新建|建设|维修|修缮|整治|提升|打造|创建|运行维护|运维|维护|管护|检修"
+_WORKS = r"改造|新建|建设|维修|修缮|整治|提升|打造|创建|运行维护|运维|维护|管护|检修|支持|扶持|补助|奖补|配备|配发"
 
 
-def _works_on(lead: str, after: str) -> bool:
-    return bool(re.search(rf"(?:对|{_WORKS})", lead[-8:]) or
+def _works_on(lead: str, after: str, clause_before: str = "") -> bool:
+    """The clause works on the counted places (改造3个小区, 支持20个村级服务站): they are outputs, not coverage."""
+    return bool(re.search(rf"(?:对|{_WORKS})", lead[-8:]) or re.search(rf"(?:{_WORKS})", clause_before) or
                 re.match(rf"[\u4e00-\u9fff0-9]{{0,14}}?(?:实施|进行|开展)?(?:日常)?(?:{_WORKS})", after))
 
 
