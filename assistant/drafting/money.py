@@ -49,6 +49,12 @@ class Pairing:
         return PERIODS.get(self.standard.period, 1)
 
     @property
+    def amount_per_period(self) -> float:
+        """One period's worth (one day of a daily standard whose days the brief does not state)."""
+        count = (self.count.number or 0) * (1e4 if (self.count.unit or "").startswith("万") else 1)
+        return (self.standard.yuan or 0) * count * self.standard.extra.get("share", 1.0)
+
+    @property
     def amount(self) -> float:
         """What the budget pays for this standard: count × standard × periods × the county's share."""
         periods = self.periods or 0
@@ -99,24 +105,27 @@ def _term(p: Pairing) -> str:
 
 
 def check_figures(statements: list[Statement], budget: float, type_ids: list[str]) -> list[str]:
-    """Chinese messages for the brief's figures that disagree with its budget (empty: they agree)."""
+    """Chinese messages for the brief's figures that disagree with its budget (empty: they agree).
+
+    Too much is reported from what is known for sure: the standards that have their count (a
+    standard whose days are not stated counts one day), not caps; that sum is a lower bound of
+    the spending. Too little is reported only when every standard has its count and periods."""
     problems: list[str] = []
     pairs = pair_standards(statements)
     components = sum(s.yuan or 0 for s in statements if s.kind == "component")
     standards = sum(1 for s in statements if s.kind == "standard" and s.yuan is not None)
-    known = all(p.periods is not None for p in pairs)
-    if pairs and len(pairs) == standards and known:  # every standard has its count and periods: else a guess
+    firm = [p for p in pairs if not p.standard.extra.get("ceiling")]  # caps: only an upper bound
+    if firm:
+        lower = sum(p.amount if p.periods is not None else p.amount_per_period for p in firm)
+        if lower > budget * (1 + TOLERANCE):
+            problems.append(MESSAGES["over"].format(terms="+".join(_term(p) for p in firm), product=_money(lower),
+                                                    budget=_money(budget), diff=_money(lower - budget)))
+    complete = pairs and len(pairs) == standards and all(p.periods is not None for p in pairs)
+    if complete and not problems:
         product = sum(p.amount for p in pairs)
-        terms = "+".join(_term(p) for p in pairs)
-        ceilings = all(p.standard.extra.get("ceiling") for p in pairs)  # caps: the product is only an upper bound
-        if product > budget * (1 + TOLERANCE) and not ceilings:
-            problems.append(MESSAGES["over"].format(terms=terms, product=_money(product), budget=_money(budget),
-                                                    diff=_money(product - budget)))
-        elif product + components < budget * SHORTFALL and set(type_ids) & CASH_TYPES and len(pairs) == sum(
-            1 for s in statements if s.kind == "standard"
-        ):
-            problems.append(MESSAGES["under"].format(terms=terms, product=_money(product), budget=_money(budget),
-                                                     diff=_money(budget - product)))
+        if product + components < budget * SHORTFALL and set(type_ids) & CASH_TYPES:
+            problems.append(MESSAGES["under"].format(terms="+".join(_term(p) for p in pairs), product=_money(product),
+                                                     budget=_money(budget), diff=_money(budget - product)))
     if components > budget + 0.5:
         problems.append(MESSAGES["components_over"].format(sum=_money(components), budget=_money(budget)))
     return problems

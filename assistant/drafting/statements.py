@@ -256,7 +256,9 @@ def _county_share(found: list[Statement], text: str) -> None:
 _MONTHS_PAID = re.compile(r"(?:期|为期|共|连续|补助|补贴|发放|资助|保障|服务|见习|培训)(\d{1,2})个月")
 
 
-_DAYS_PAID = re.compile(r"(?:按|共|为期|计|工作|调查|服务|在校|全年按?|全年)(\d{1,3})(?:个)?(?:工作)?(?:天|日)(?!内)")
+_DAYS_PAID = re.compile(
+    r"(?:按|共|为期|计|工作|调查|服务|在校|全年|每年|一年)(?:按)?(?:每年|全年|一年)?(\d{1,3})(?:个)?(?:工作)?(?:天|日)(?!内)"
+)
 
 
 def _months_paid(found: list[Statement], text: str) -> None:
