@@ -28,19 +28,12 @@ def project_text(table: ProjectTable) -> str:
     return fold("\n".join((table.project_name or "", table.fund_use or "", table.goal or "")))
 
 
-def _topic(name: str, context: str) -> tuple[str, str] | None:
-    for topic, markers, evidence in lx.FIT_TOPICS:
+def _unserved(name: str, context: str, vocabulary) -> tuple[str, str] | None:
+    """(topic or group, the word that names it) when the row names one the project shows no sign of."""
+    for label, markers, evidence in vocabulary:
         marker = next((m for m in markers if m in name), None)
         if marker and not any(word in context for word in (*markers, *evidence)):
-            return topic, marker
-    return None
-
-
-def _group(name: str, context: str) -> tuple[str, str] | None:
-    for group, markers, evidence in lx.FIT_GROUPS:
-        marker = next((m for m in markers if m in name), None)
-        if marker and not any(word in context for word in (*markers, *evidence)):
-            return group, marker
+            return label, marker
     return None
 
 
@@ -63,11 +56,11 @@ def row_fit_problems(ind: Indicator, level2: str | None, context: str, year: int
     name = fold(ind.level3)
     problems: list[FitProblem] = []
     if level2 == SATISFACTION_LEVEL2:
-        group = _group(name, context)
+        group = _unserved(name, context, lx.FIT_GROUPS)
         if group:
             problems.append(FitProblem("fit.beneficiary", {"group": group[0], "word": group[1]}))
     else:
-        topic = _topic(name, context)
+        topic = _unserved(name, context, lx.FIT_TOPICS)
         if topic:
             problems.append(FitProblem("fit.off-topic", {"topic": topic[0], "word": topic[1]}))
     year_found = _other_year(ind, year)
