@@ -503,6 +503,9 @@ def test_llm_turns_free_text_into_the_same_actions(store, llm_env):
         llm_env(fake.url)
         chat = _llm_chat(store)
         reply = chat.handle("钱不够，麻烦帮我把总的盘子调大到六十个w")
+        assert reply.action == "confirm" and reply.table.budget.total == 300_000  # shown first, not yet run
+        assert "600,000.00" in reply.text and "确定" in reply.text
+        reply = chat.handle("确定")
         assert reply.table.budget.total == 600_000
         assert "还需要调整" in reply.text and "<b>" not in reply.text
         cost = [i for i in reply.table.indicators if i.level2 == "成本指标" and i.parsed.unit == "万元"]

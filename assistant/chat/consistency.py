@@ -34,7 +34,11 @@ MESSAGES = {
     "basis_plan": "计划标准：用户确认（{said}）",
     "basis_cost": "预算支出标准：用户确认（{said}）",
     "said": "{name}改为{value}",
+    "basis_budget": "预算支出标准：不得超出批复预算{amount}",
+    "basis_unit_cost": "预算支出标准：批复预算{total}元÷{count}={value}",
 }
+# Other ways a count is written in the goal or 资金用途 (300人 is also 300名).
+COUNT_SYNONYMS = {"人": ("名", "位")}
 _ANCHOR_CHARS = 12  # how far before a number its row's name may stand in the goal text
 
 
@@ -97,6 +101,8 @@ def follow_value(before: ProjectTable, after: ProjectTable, index: int, said: st
         counted = a.unit not in MONEY_FACTOR and a.unit != "%" and "/" not in a.unit
         changes += _texts(after, old_text, new_text, near=None if counted else new.level3)
         if counted:
+            for unit in COUNT_SYNONYMS.get(a.unit, ()):
+                changes += _texts(after, f"{num_text(a.number)}{unit}", f"{num_text(b.number)}{unit}")
             changes += _stale_mentions(after, a.number, a.unit)
     changes += refresh_unit_costs(before, after)
     changes += check_standards(before, after)
@@ -139,7 +145,8 @@ def follow_budget(before: ProjectTable, after: ProjectTable) -> list[Change]:
             continue
         if abs(p.number * factor - old_total) < 0.01:
             value = format_value(p.operator if p.operator != "=" else "≤", new_total / factor, p.unit)
-            changes += _set(after, i, "budget", value=value)
+            basis = MESSAGES["basis_budget"].format(amount=format_value("", new_total / factor, p.unit))
+            changes += _set(after, i, "budget", value=value, basis=basis)
         elif p.number * factor > new_total + 0.005:
             changes.append(Flag("cost_over_budget", {"row": i + 1, "name": ind.level3, "value": ind.value,
                                                      "total": money_text(new_total)}))
@@ -191,14 +198,10 @@ def refresh_unit_costs(before: ProjectTable, after: ProjectTable) -> list[Change
         if abs(p.number * factor - derived) > max(1.0, 0.01 * derived):
             continue
         value = format_value(p.operator, round(total_a / count_a / factor, 2), p.unit)
-        texts = {}
-        for field_name in ("description", "basis"):
-            text = getattr(ind, field_name)
-            for old, new in [(f"{num_text(count_b)}{unit}", f"{num_text(count_a)}{unit}"),
-                             (ind.value.lstrip("≤≥<>="), value.lstrip("≤≥<>=")), *_amount_forms(total_b, total_a)]:
-                text = replace_number(text, old, new)
-            texts[field_name] = text
-        changes += _set(after, i, "unit_cost", value=value, **texts)
+        description = replace_number(ind.description, f"{num_text(count_b)}{unit}", f"{num_text(count_a)}{unit}")
+        basis = MESSAGES["basis_unit_cost"].format(total=f"{total_a:.2f}", count=f"{num_text(count_a)}{unit}",
+                                                   value=value.lstrip("≤≥<>="))
+        changes += _set(after, i, "unit_cost", value=value, description=description, basis=basis)
     return changes
 
 

@@ -29,6 +29,7 @@ from assistant.vocab import (
 
 MAX_AMOUNT = 1e11  # 1000亿元: above this a budget is a typo, not a project
 MAX_NUMBER = 1e12  # no target value is this large
+MAX_VALUE_CHARS = 80  # a 指标值 is short: 「≥95%」「达成年度指标」
 MONEY_FACTOR = {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}
 COST_LEVEL2 = {"成本指标", "经济成本指标"}
 TIME_LEVEL2 = "时效指标"
@@ -54,7 +55,10 @@ BOUNDED_RATES = ("满意", "合格", "及时", "出勤", "覆盖", "完成率", 
                  "应用率", "发放率", "支付率", "保障率", "参与率", "执行率", "准确率", "完好率")
 _VALUE_FILLERS = re.compile(r"(?:就行了?|就可以了?|就好|即可|都行|左右|吧|了|呢|啊|哈|的)+$")
 _LEAD_WORDS = re.compile(r"^(?:要|需要|需|须|应该|应|得|能|可以|为|是|成|到|在|保持在|定在|达)+(?=[\d≥≤<>=不大小高低至最控超多少等])")
-_PER_WORDS = re.compile(r"^(?:每人每月|每人每年|每户每月|每户每年|每人次|每人|每户|每家|每月|每年|每次|每期|人均|户均)(?=\d)")
+# 「每人每月120元」 is 120元/人·月: the per-unit words become the unit's denominator.
+_PER_WORDS = re.compile(r"^(?P<per>每人每月|每人每年|每户每月|每户每年|每人次|每人|每户|每家|人均|户均)(?=\d)")
+PER_UNITS = {"每人每月": "人·月", "每人每年": "人·年", "每户每月": "户·月", "每户每年": "户·年", "每人次": "人次", "每人": "人",
+             "每户": "户", "每家": "家", "人均": "人", "户均": "户"}
 
 
 @dataclass(frozen=True)
@@ -194,6 +198,11 @@ def _by_name(rows: list[Indicator], target: str, value_unit: str | None) -> RowM
     category = _category_rows(rows, target)
     if category and (not fitting or max(fitting)[0] < 0.9):
         fitting = [(1.0, i) for i in category]
+    if not fitting and value_unit and value_unit != "%" and value_unit not in MONEY_FACTOR:
+        # 「补贴对象增加到330人」: the only row counted in 人 that shares words with the request
+        counted = [(s, i) for s, i in scored if rows[i].parsed.unit == value_unit]
+        if len(counted) == 1 and LCSseq.similarity(squeeze(target), squeeze(rows[counted[0][1]].level3)) >= 2:
+            fitting = counted
     if not fitting:
         return RowMatch(problem=Problem("no_match", {"target": target}))
     compatible = [(s, i) for s, i in fitting if units_compatible(value_unit, rows[i].parsed.unit)]
@@ -263,11 +272,14 @@ def spoken_value(text: str) -> str:
         if text.endswith(word) and re.search(r"\d|[十百千万]", text):
             op, text = op or OPERATOR_SUFFIX_WORDS[word], text[: -len(word)].strip()
             break
-    text = _PER_WORDS.sub("", text)  # 「每人每月120元」 into a 元/人·月 row: the row keeps its unit
+    per = _PER_WORDS.match(text)
+    text = _PER_WORDS.sub("", text)
     m = _NUMERAL.match(text)
     if m and chinese_number(m.group(1)) is not None:
         text = num_text(chinese_number(m.group(1))) + m.group(2)
     text = re.sub(r"^(\d+(?:\.\d+)?)\s*(万|亿|千)(?!元)", r"\1\2元", text)
+    if per and re.fullmatch(r"\d+(?:\.\d+)?\s*(?:万元|元)", text):
+        text += "/" + PER_UNITS[per.group("per")]
     return op + text
 
 
@@ -278,6 +290,8 @@ def complete_value(row: Indicator, said: str, year: int | None) -> tuple[str | N
     text = spoken_value(said)
     if not text:
         return None, Problem("no_value", {"name": row.level3}), []
+    if len(text) > MAX_VALUE_CHARS:
+        return None, Problem("value_too_long", {"name": row.level3, "n": len(text)}), []
     if re.search(r"\d[eE][+-]?\d", text) or any(float(n) > MAX_NUMBER for n in re.findall(r"\d+(?:\.\d+)?", text)):
         return None, Problem("number_range", {"name": row.level3, "number": text[:20]}), []
     if is_time_row(row) and _DATE.search(text):
@@ -412,7 +426,7 @@ def budget_after(old: Budget, total: float | None = None, fiscal: float | None =
     """The budget after the parts the user stated; the others follow so that 预算数 = 财政资金 +
     其他资金 (other funds are kept when only the total changes and they still fit)."""
     cur_fiscal, cur_other = old.fiscal or 0.0, old.other or 0.0
-    if delta is not None:
+    if delta and total is None:  # 「预算增加10万」; a 0 or a delta next to a total says nothing more
         total = (old.total or 0.0) + delta
     if all_fiscal:
         total = total if total is not None else (fiscal if fiscal is not None else old.total or 0.0)

@@ -41,6 +41,7 @@ from assistant.chat.outcomes import (
     Pending,
     PlanChange,
     Refusal,
+    Rerun,
     RowAdded,
     RowChange,
     RowRemoved,
@@ -274,7 +275,9 @@ def pick(action: A.Pick, turn: Turn) -> Outcome:
     if action.cancel:
         return Notice("cancelled", "pick")
     if pending.confirm:
-        return remove_every_row(turn) if action.yes else Notice("cancelled", "pick")
+        if not action.yes:
+            return Notice("cancelled", "pick")
+        return Rerun(pending.actions) if pending.actions else remove_every_row(turn)
     update: dict[str, Any] = {}
     if action.row is not None:
         update.update(row=action.row, target="")

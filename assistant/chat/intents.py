@@ -60,18 +60,20 @@ SET_VERBS = ("修改为", "修改成", "更改为", "更改成", "调整为", "�
              "上调到", "上调为", "上调至", "调高到", "调低到", "减少到", "减少为", "增加到", "增加为", "推迟到", "延后到",
              "延迟到", "延长到", "提前到", "往后推到", "推到", "延到", "改为", "改成", "改到", "调为", "调到", "调成",
              "设为", "定为", "定成", "定在", "变为", "变成", "换成", "换为", "写成", "写为", "填为", "填成", "提到",
-             "降到", "降为", "增至", "减至", "应该是", "应为", "改")
+             "降到", "降为", "增至", "减至", "压缩到", "压减到", "核减到", "削减到", "缩减到", "追加到", "应该是", "应为",
+             "改")
 MODALS = ("能不能", "可不可以", "能否", "可以", "需要", "应该", "能", "要", "得", "再", "也", "都", "就", "先", "给")
 UP_WORDS = ("提高", "增加", "上调", "调高", "提升", "增多", "加", "多", "延后", "推迟", "往后推", "往后延", "延长", "延迟",
             "晚", "高")
 DOWN_WORDS = ("降低", "减少", "下调", "调低", "减", "少", "提前", "往前提", "缩短", "早", "低")
-REMOVE_VERBS = ("删除", "删掉", "删去", "去掉", "去除", "移除", "拿掉", "删了", "不要了", "不要", "不需要了", "删")
-ADD_VERBS = ("增加", "添加", "新增", "加上", "补充", "补上", "加")
-UNDO_WORDS = ("撤销", "撤回", "撤消", "回退", "还原", "undo", "恢复上一步", "取消上一步", "上一步", "回到上一步",
+REMOVE_VERBS = ("删除", "删掉", "删去", "去掉", "去除", "移除", "拿掉", "删了", "不要了", "不要", "不需要了", "不需要", "不用了",
+                "删")
+ADD_VERBS = ("增加", "添加", "新增", "新加", "另加", "加上", "补充", "补上", "加")
+UNDO_WORDS = ("撤销", "撤回", "撤消", "回退", "退回", "回滚", "还原", "undo", "恢复上一步", "取消上一步", "上一步", "回到上一步",
               "返回上一步", "改回去", "改回来", "恢复原样")
 HELP_WORDS = ("帮助", "help", "你能做什么", "能做什么", "你会什么", "怎么用", "如何使用", "使用说明", "功能", "你是谁")
 CHECK_VERBS = ("检查", "校验", "审核", "核查", "审查", "检验", "体检", "过一遍", "看看", "看一下", "瞧瞧", "查一下", "查查")
-PROBLEM_WORDS = ("可以提交", "能提交", "能不能提交", "能交", "可以交", "问题", "错误", "错", "毛病", "不合格", "不规范", "不符合", "需要改", "要改", "还要改", "通过审核", "过审",
+PROBLEM_WORDS = ("可以提交", "能提交", "能不能提交", "能交", "可以交", "完善", "改进", "问题", "错误", "错", "毛病", "不合格", "不规范", "不符合", "需要改", "要改", "还要改", "通过审核", "过审",
                  "能过", "合规吗", "漏洞", "缺什么", "缺少什么", "不足")
 ASKING = ("还", "有没有", "有什么", "有哪些", "哪里", "哪些", "哪儿", "什么", "吗", "?", "？", "能不能", "是否")
 EXPORT_VERBS = ("导出", "下载", "生成", "输出", "保存为", "另存为")
@@ -110,11 +112,13 @@ ONE_ROW = ("一个", "1个", "一条", "1条", "一项", "1项", "一行", "1行
 TYPOS = {"改位": "改为", "该为": "改为", "改未": "改为", "改味": "改为", "改伟": "改为", "该成": "改成", "删出": "删除",
          "撒销": "撤销", "撤消": "撤销", "撒回": "撤回", "预箅": "预算", "满以度": "满意度", "满义度": "满意度"}
 
+QUESTION_VALUE = re.compile(r"多少|几|什么|怎么|怎样|如何|哪个|哪些|吗|？|\?")
 _QUOTES = "‘’'\"“”「」『』《》【】"
 _END = "。.!！~～ ;；,，?？"
 _AMOUNT = r"(?P<sign>[-−])?\s*(?P<num>\d+(?:,\d{3})*(?:\.\d+)?(?:[eE][+]?\d+)?)\s*(?P<unit>亿元|亿|万元|万|千元|元)?"
 _MONEY_FACTOR = {"亿元": 1e8, "亿": 1e8, "万元": 1e4, "万": 1e4, "千元": 1e3, "元": 1.0, None: 1.0}
-_MONTH = r"(?:(?P<month>\d{1,2})\s*月\s*(?:底|末|份)?|(?P<period>" + _alt(PERIOD_MONTHS) + "))"
+_MONTH = (r"(?:(?P<month>\d{1,2})\s*月\s*(?:底|末|份)?|(?:第)?(?P<quarter>[1-4])\s*季度(?:末)?|(?P<period>"
+          + _alt(PERIOD_MONTHS) + "))")
 _SPEND = r"(?:的)?(?:累计)?(?:要|需要|应|应该)?(?:支出|支付|拨付|花|用|执行|完成支出)?(?:进度|比例|计划|率)?(?:要|应)?"
 _OP_WORDS = _alt(OPERATOR_PREFIX_WORDS)
 _SET_VERB = re.compile(_alt(SET_VERBS[:-1]))
@@ -235,6 +239,11 @@ def read_clauses(text: str, table: ProjectTable | None = None) -> list[Action]:
         if isinstance(action, AddIndicator) and not action.level3 and i + 1 < len(clauses):
             i += 1
             action = _add_body(action, clauses[i], f"{clause}，{clauses[i]}")
+        if action is None and "、" in clause:
+            parts = [read_clause(part) for part in clause.split("、") if part]
+            if parts and all(parts):
+                clauses[i:i + 1] = [part for part in clause.split("、") if part]
+                continue
         if action is None:
             named = _row_mention(clause)
             if not named:
@@ -290,7 +299,7 @@ def read_clause(clause: str) -> Action | None:
 
 def _undo(text: str) -> Undo | None:
     core = _core(re.sub(r"刚才|刚刚|改错了|弄错了|错了|不对|(?:那|这)一?步|的?(?:修改|操作|改动)|上一次", "", text))
-    if core in UNDO_WORDS or (len(core) <= 8 and core.startswith(("撤销", "撤回", "回退", "还原"))):
+    if core in UNDO_WORDS or (len(core) <= 8 and core.startswith(("撤销", "撤回", "回退", "退回", "回滚", "还原"))):
         return Undo()
     return None
 
@@ -334,7 +343,8 @@ def _question(text: str) -> Ask | None:
     topic = core
     fillers = ("请问", "有哪些", "有什么", "有没有", "哪些", "什么", "可以参考", "参考", "类似项目", "相似项目", "同类项目",
                "类似的", "相似的", "同类的", "类似", "相似", "同类", "一般定多少", "通常定多少", "一般定", "通常定", "一般是",
-               "通常是", "一般", "通常", "平均", "常见值", "常见", "取值", "范围", "定多高", "多少", "分布", "标准是",
+               "通常是", "一般", "通常", "平均", "常见值", "常见", "取值", "范围", "定多高", "设多少", "多少", "分布", "标准是",
+               "比较合适", "合适", "设置", "设定", "设",
                "目标值", "怎么定", "如何定", "怎么写的", "怎么写", "如何写", "都", "举例", "例子", "示例", "可用的", "可用",
                "用过", "的", "吗", "呢", "?", "？", "可以")
     for filler in fillers:
@@ -516,6 +526,8 @@ def _merge_budget(a: SetBudget, b: SetBudget) -> SetBudget:
 
 
 def _month_label(m: re.Match[str]) -> str:
+    if m.group("quarter"):
+        return f"{3 * int(m.group('quarter'))}月底"
     month = int(m.group("month")) if m.group("month") else PERIOD_MONTHS[m.group("period")]
     return f"{month}月底"
 
@@ -570,6 +582,8 @@ def _set(clause: str) -> SetValue | SetHeader | None:
         return SetHeader(field=HEADER_TARGETS[target], value=value.lstrip("：:").strip())
     if not target and not _is_date(value) and not re.search(r"\d", value):
         return None
+    if QUESTION_VALUE.search(value):
+        return None  # 「满意度通常定在多少」 asks; it sets nothing
     row = row_number(target)
     return SetValue(target=target, row=row, field=field, value=value, said=clause)
 

@@ -92,11 +92,13 @@ class Edited:
 
 @dataclass
 class Pending:
-    """What the answer to a clarifying question completes."""
+    """What the answer to a clarifying question completes: `action` with the row or value
+    picked; with `confirm`, a yes runs `action` as confirmed, or `actions` (an LLM's proposal)."""
 
-    action: BaseModel
+    action: BaseModel | None
     candidates: list[int] = field(default_factory=list)  # 0-based rows offered
-    confirm: bool = False  # a yes runs `action` as confirmed
+    confirm: bool = False
+    actions: tuple[BaseModel, ...] = ()
 
 
 @dataclass
@@ -166,4 +168,20 @@ class Undone:
     kind: str = "undo"
 
 
-Outcome = Union[Edited, Clarification, Refusal, Notice, Drafted, Checked, Found, Exported, Undone]
+@dataclass
+class Proposed:
+    """An LLM's reading of a message that would change the table: shown, run after a yes."""
+
+    outcomes: list[Any]  # the dry run: Edited (changes to show) and what else would run
+    kind: str = "confirm"
+
+
+@dataclass
+class Rerun:
+    """A confirmed proposal: the service runs these actions now."""
+
+    actions: tuple[BaseModel, ...]
+    kind: str = "confirmed"
+
+
+Outcome = Union[Edited, Clarification, Refusal, Notice, Drafted, Checked, Found, Exported, Undone, Proposed, Rerun]

@@ -34,11 +34,18 @@ MESSAGES = {
     ),
     "unknown": "抱歉，我没有理解“{text}”。",
     "empty": "请输入内容。",
-    "too_long": "消息过长（{n} 字），只读取了前 {limit} 字。",
+    "too_long": "消息过长（{n} 字）。超过 {limit} 字的消息不执行任何操作，表格没有改动；请分几次发送。",
+    "value_too_long": "「{name}」的指标值过长（{n} 字），没有修改。指标值应简短，如「≥95%」「2026年10月底前」。",
     "internal_error": "处理时出错了，草稿未受影响。请换个说法再试，或输入「帮助」查看示例。",
     "declined": "我只按本助手的规则起草、检查和修改绩效目标表，不会执行“忽略规则”一类的要求。这条消息里的操作都没有执行，表格没有改动。",
     "llm_failed": "大模型暂时不可用（{reason}），已改用规则方式理解您的消息。",
     "llm_unclear": "大模型未能把这句话转换成操作。",
+    "proposal": "规则没有读懂这句话，大模型把它理解为以下修改（尚未执行）：",
+    "proposal_undo": "- 撤销上一步（{what}）",
+    "proposal_rest": "- 随后：{kinds}",
+    "proposal_confirm": "如果理解正确，请回复「确定」执行；回复其他内容则不执行，也可以换个说法。",
+    "kinds": {"check": "检查", "export": "导出", "ask": "检索语料", "help": "帮助", "clarify": "追问", "answer": "回复",
+              "draft": "起草", "decline": "不执行"},
     # drafting
     "drafted": "已根据描述起草《{name}》：共 {n} 个指标，预算 {budget} 元。",
     "draft_method": {"rules": "", "llm": "（由大模型起草，已通过检查）", "llm-fallback": "（大模型起草未通过检查，已改用规则起草）"},
@@ -61,7 +68,7 @@ MESSAGES = {
     "row_field": "- 第{row}行「{name}」：{field}由“{old}”改为“{new}”",
     "row_basis": "- 第{row}行「{name}」：依据改为“{new}”（原为“{old}”）",
     "row_follow": "- 第{row}行「{name}」：{field} {old} → {new}（{why}）",
-    "row_text_follow": "- 第{row}行「{name}」：{field}中的数字随之更新为“{new}”",
+    "row_text_follow": "- 第{row}行「{name}」：{field}随之改为“{new}”",
     "why": {"unit_cost": "按预算 ÷ 数量重新计算", "budget": "随预算调整", "quantity": "随数量更新"},
     "kept_operator": "（沿用原来的“{op}”）",
     "kept_unit": "（沿用该行的单位“{unit}”）",
@@ -230,6 +237,23 @@ class Renderer:
             return self.text("undone", what=what)
         raise TypeError(f"no rendering for {type(o).__name__}")
 
+    def proposal(self, preview: list[O.Outcome], rest: list[Any], table: Any) -> str:
+        """An LLM's reading, shown before it runs: every change of the dry run, what else would
+        run, and how to confirm."""
+        lines = [MESSAGES["proposal"]]
+        for o in preview:
+            if isinstance(o, O.Edited):
+                lines += [line for change in merged(o.changes) for line in self.change(change)]
+            elif isinstance(o, O.Undone):
+                lines.append(self.text("proposal_undo", what=MESSAGES["what"].get(o.what or "", o.what or "")))
+            else:
+                lines.append("- " + self.outcome(o, table))
+        if rest:
+            lines.append(self.text("proposal_rest", kinds="、".join(MESSAGES["kinds"].get(kind, kind) for kind in
+                                                                   (getattr(a, "kind", "") for a in rest))))
+        lines.append(MESSAGES["proposal_confirm"])
+        return "\n".join(lines)
+
     def unknown(self, message: str) -> str:
         return self.text("unknown", text=self.e(message[:80])) + "\n\n" + self.finish(MESSAGES["help"])
 
@@ -278,6 +302,8 @@ class Renderer:
         if c.field == "value":
             return self.text("row_follow", row=c.row, name=e(c.name), field=field, old=e(c.old), new=e(c.new),
                              why=MESSAGES["why"].get(c.why, ""))
+        if c.field == "basis" or len(c.new) <= 2 * _CONTEXT + 30:
+            return self.text("row_text_follow", row=c.row, name=e(c.name), field=field, new=e(c.new))
         parts = fragments(c.old, c.new)
         return self.text("row_text_follow", row=c.row, name=e(c.name), field=field,
                          new=e("；".join(b for _a, b in parts) or c.new))

@@ -30,9 +30,9 @@ from pydantic import BaseModel
 
 from assistant import config
 from assistant.chat import intents
-from assistant.chat.actions import Help
+from assistant.chat.actions import EDITS, Help, Undo
 from assistant.chat.handlers import Turn, reason, run
-from assistant.chat.outcomes import Checked, Clarification, Drafted, Edited, Found, Outcome, Undone
+from assistant.chat.outcomes import Checked, Clarification, Drafted, Edited, Found, Outcome, Pending, Rerun, Undone
 from assistant.chat.replies import MESSAGES, Renderer
 from assistant.chat.session import ChatSession, Clear, Edit, Open
 from assistant.chat.session import Undo as UndoStep
@@ -192,7 +192,9 @@ MESSAGES_BACKEND = {"no_index": "检索索引尚未建立（请先运行 python 
 
 
 def _index_exists() -> bool:
-    folder = config.index_dir()
+    from assistant.retrieval.store import embedded_path
+
+    folder = embedded_path()
     return config.chroma_server() is not None or (folder.is_dir() and any(folder.glob("*.sqlite3")))
 
 
@@ -388,14 +390,18 @@ class ChatService:
         text = message.strip()
         if not intents.prepare(text):
             return self._reply(self.render.text("empty"), action="empty")
+        if len(text) > MAX_MESSAGE_CHARS:  # not plainly anything: nothing in it is carried out
+            self.session.pending = None
+            return self._reply(self.render.text("too_long", n=len(text), limit=MAX_MESSAGE_CHARS), action="too_long")
         prefix = ""
-        if len(text) > MAX_MESSAGE_CHARS:
-            prefix = self.render.text("too_long", n=len(text), limit=MAX_MESSAGE_CHARS) + "\n\n"
-            text = text[:MAX_MESSAGE_CHARS]
         actions = intents.read_message(text, self.table, self.session.pending)
         if _unknown(actions) and self.backend.llm_enabled:
             actions, note = self._llm_actions(text)
             prefix += note
+            if not _unknown(actions) and any(isinstance(a, (*EDITS, Undo)) for a in actions):
+                reply = self._propose(actions)
+                reply.text = prefix + reply.text
+                return reply
         if _unknown(actions):
             self.session.pending = None
             return self._reply(prefix + self.render.unknown(text), action="help")
@@ -423,8 +429,12 @@ class ChatService:
         sources: list[dict[str, Any]] | None = None
         file = None
         changed = False
-        for action in actions:
-            outcome = run(action, turn)
+        queue = list(actions)
+        while queue:
+            outcome = run(queue.pop(0), turn)
+            if isinstance(outcome, Rerun):  # a confirmed proposal runs now
+                queue[:0] = outcome.actions
+                continue
             outcomes.append(outcome)
             if isinstance(outcome, Edited):
                 turn.table = outcome.table
@@ -455,6 +465,24 @@ class ChatService:
             text += "\n\n" + self.render.findings(session.findings)
         kinds = "+".join(dict.fromkeys(_kind(o) for o in outcomes))
         return self._reply(text, action=kinds, changed=changed, file=file)
+
+    def _propose(self, actions: list[BaseModel]) -> Reply:
+        """An LLM's actions that would change the table: a dry run shows every change, and
+        they run only after the user's yes (the rules' readings run at once)."""
+        turn = Turn(self.table, self.session, self.backend)
+        preview: list[Outcome] = []
+        for action in actions:
+            if isinstance(action, Undo):
+                preview.append(Undone(self.session.last_change))
+            elif isinstance(action, EDITS):
+                outcome = run(action, turn)
+                turn.table = outcome.table if isinstance(outcome, Edited) else turn.table
+                preview.append(outcome)
+        if not any(isinstance(o, Edited) or (isinstance(o, Undone) and o.what) for o in preview):
+            return self._run([a for a in actions if not isinstance(a, Undo)] or actions)  # nothing would change
+        self.session.pending = Pending(None, confirm=True, actions=tuple(actions))
+        rest = [a for a in actions if not isinstance(a, (*EDITS, Undo))]
+        return self._reply(self.render.proposal(preview, rest, self.table), action="confirm")
 
     def _commit(self, turn: Turn, edits: list[str]) -> bool:
         """Commit the chained edits of a message as one step; whether the table changed."""
