@@ -61,7 +61,7 @@ MESSAGES = {
     "findings_new": "检查发现的新问题：",
     "findings_resolved": "已解决的问题：",
     "findings_same": "检查：没有新问题。",
-    "findings_left": "表中仍有 {errors} 个错误、{warnings} 个警告（输入「检查一下」查看全部）。",
+    "findings_left": "表中仍有的错误和警告：",
     # changes, one line each
     "changed": "已修改：",
     "row_value": "- 第{row}行「{name}」：指标值 {old} → {new}{notes}",
@@ -139,6 +139,7 @@ MESSAGES = {
     "export_with_errors": "注意：草稿还有 {n} 个错误，建议修改后再提交。",
     "export_formats": {"docx": "Word", "xlsx": "Excel", "json": "JSON"},
     "retrieval_unavailable": "检索服务暂不可用：{reason}",
+    "no_index": "检索索引尚未建立（请先运行 python -m assistant ingest 或启动网页版建立索引）",
     "retrieval_refused": "{reason}",
     "no_hits": "语料中没有找到与“{topic}”相关的{what}。",
     "what_indicators": "指标",
@@ -382,9 +383,9 @@ class Renderer:
             lines += [MESSAGES["findings_resolved"], *(self.finding_line(f) for f in resolved)]
         if not added:
             lines.append(self.text("findings_same"))
-        counts = _counts(after)
-        if counts["errors"] or counts["warnings"]:
-            lines.append(self.text("findings_left", **counts))
+        left = [f for f in after if f.severity != "info" and _key(f) in old]
+        if left:
+            lines += [MESSAGES["findings_left"], *(self.finding_line(f) for f in left)]
         return "\n".join(lines)
 
     def found(self, o: O.Found) -> str:

@@ -103,7 +103,7 @@ class ChatBackend:
                     from assistant.retrieval.search import Retriever
 
                     if not self._build_index and not _index_exists():
-                        raise RuntimeError(MESSAGES_BACKEND["no_index"])
+                        raise RuntimeError(MESSAGES["no_index"])
                     self._retriever = Retriever.open(build_if_missing=self._build_index)
                 except Exception as exc:  # noqa: BLE001 - shown to the user, the chat carries on
                     log.warning("retriever unavailable: %s", exc)
@@ -186,9 +186,6 @@ class ChatBackend:
 
         model = self._llm if self._llm not in (None, False) else None
         return message_to_actions(message, table, model=model, timeout=self.llm_timeout)
-
-
-MESSAGES_BACKEND = {"no_index": "检索索引尚未建立（请先运行 python -m assistant ingest 或启动网页版建立索引）"}
 
 
 def _index_exists() -> bool:
