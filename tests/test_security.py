@@ -226,7 +226,7 @@ def test_upload_limits_have_chinese_messages(tmp_path):
 def test_chat_edits_cannot_grow_a_table_past_the_limit(tmp_path):
     service = _service(tmp_path)
     table = ProjectTable.model_validate(_table("小表"))
-    service.uploaded = [table]
+    service.session.uploaded = [table]
     service.start_from_uploaded(0)
     rows = [[str(i + 1), "产出指标", "数量指标", f"指标{i}", "描述", "≥1个", "计划标准"] for i in range(5000)]
     reply = service.apply_rows(rows)

@@ -271,15 +271,18 @@ def _answer_problem(exc: BaseException | None, raw_text: str) -> str:
 
 
 def structured_call(
-    chat: Any, messages: Sequence[Any], schema: type[BaseModel]
+    chat: Any, messages: Sequence[Any], schema: type[BaseModel], method: str = "json_schema"
 ) -> tuple[BaseModel | None, str, str | None]:
-    """Ask `chat` for an answer in `schema` (JSON-schema structured output).
+    """Ask `chat` for an answer in `schema` (JSON-schema structured output; `method="json_mode"`
+    asks for any JSON object and validates it here, for schemas whose grammar a small local
+    model follows worse than the prompt, e.g. a union of many actions).
 
     Returns (parsed, raw_text, error_message_zh): `parsed` is a validated `schema` instance
     or None; `raw_text` is what the model wrote (for a re-ask); the message is None on
     success, else a Chinese sentence fit for a user. Never raises for endpoint or answer
     trouble (connection, timeout, HTTP errors, truncated/non-JSON/off-schema answers)."""
-    runnable = chat.with_structured_output(_response_format(schema), method="json_schema", include_raw=True)
+    shape = _response_format(schema) if method == "json_schema" else schema
+    runnable = chat.with_structured_output(shape, method=method, include_raw=True)
     try:
         result = runnable.invoke(list(messages))
     except Exception as exc:  # noqa: BLE001 - every failure becomes a message, never a traceback
