@@ -20,7 +20,10 @@ from assistant.vocab import (
     LEVEL2_WORDS,
     OPERATOR_PREFIX_WORDS,
     OPERATOR_SUFFIX_WORDS,
+    COST_LEVEL2,
     PERIOD_MONTHS,
+    QUANTITY_LEVEL2,
+    TIME_LEVEL2,
     chinese_number,
     fold,
     level2_from_words,
@@ -31,8 +34,6 @@ MAX_AMOUNT = 1e11  # 1000亿元: above this a budget is a typo, not a project
 MAX_NUMBER = 1e12  # no target value is this large
 MAX_VALUE_CHARS = 80  # a 指标值 is short: 「≥95%」「达成年度指标」
 MONEY_FACTOR = {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}
-COST_LEVEL2 = {"成本指标", "经济成本指标"}
-TIME_LEVEL2 = "时效指标"
 
 # Row-finding scores (0..1): a substring of the name beats a fuzzy match; a rival within the
 # margin makes the request ambiguous, and the user is asked.
@@ -203,6 +204,13 @@ def _by_name(rows: list[Indicator], target: str, value_unit: str | None) -> RowM
         counted = [(s, i) for s, i in scored if rows[i].parsed.unit == value_unit]
         if len(counted) == 1 and LCSseq.similarity(squeeze(target), squeeze(rows[counted[0][1]].level3)) >= 2:
             fitting = counted
+    if not fitting and target in UNIT_HINTS and hints:
+        # 「人数改成三百」: the bare measure names the count row(s) of that unit
+        counted = [i for i, ind in enumerate(rows) if ind.level2 == QUANTITY_LEVEL2 and _fits_hint(ind.parsed.unit, hints)]
+        if len(counted) == 1:
+            return RowMatch(counted[0])
+        if counted:
+            return RowMatch(candidates=counted)
     if not fitting:
         return RowMatch(problem=Problem("no_match", {"target": target}))
     compatible = [(s, i) for s, i in fitting if units_compatible(value_unit, rows[i].parsed.unit)]

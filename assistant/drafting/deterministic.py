@@ -278,7 +278,7 @@ class RuleDrafter:
         table = build_table(brief, rows, write_goal(rows, ctx))
         return checked_result(
             table, ctx.profile, method="rules", notes=self._notes(assembly), findings=self._brief_findings(ctx),
-            similar=self._similar(projects, ctx, corpus_types), project_type=ctx.classification.to_dict(),
+            similar=self._similar(projects, ctx, assembly.rows), project_type=ctx.classification.to_dict(),
         )
 
     # steps -----------------------------------------------------------------------------------------
@@ -358,12 +358,11 @@ class RuleDrafter:
             for message in check_figures(ctx.statements, ctx.brief.budget, self._type_ids(ctx))
         ]
 
-    def _similar(self, projects: list[Any], ctx: DraftContext, corpus_types: dict[str, set[str]]) -> list[dict[str, Any]]:
-        """Cited similar projects: only those of this project's type."""
-        own = set(self._type_ids(ctx))
-        cited = [similar_entry(p) for p in projects
-                 if own & corpus_types.get(hit_value(p, "project_name", "") or "", set())]
-        return cited
+    def _similar(self, projects: list[Any], ctx: DraftContext, rows: list[Candidate]) -> list[dict[str, Any]]:
+        """The similar projects the draft cites: those of its type whose rows it uses (a project
+        merely retrieved is not a reference of this draft)."""
+        used = {c.row.source.split(" · ")[1] for c in rows if c.origin == "corpus" and c.row.source}
+        return [similar_entry(p) for p in projects if hit_value(p, "project_name", "") in used]
 
 
 PEOPLE_UNITS = {"人", "人次", "名", "户", "户次"}

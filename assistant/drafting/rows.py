@@ -245,6 +245,8 @@ def statement_row(s: Statement, ctx: DraftContext, used: set[str]) -> Candidate:
             name = fixed_name or name  # 「9月底前办完」 -> 培训任务完成时间
         elif fixed_name and re.fullmatch(r"(?:举办|开展|组织|实施|完成)?(?:期数|场次|次数|人数|人次)", name) and fixed_name.endswith(name[-2:]):
             name = fixed_name  # 「准备办三期」 -> 举办培训期数, not 举办期数
+        elif fixed_name and s.kind == "rate" and name in ("合格率", "达标率", "完成率", "通过率", "准确率", "满意度"):
+            name = fixed_name  # 「合格率不低于90%」 in a training: 培训考核合格率
         if _explains(template, name, _fill(template.name, ctx, kind, template), s):
             description = _fill(template.explanation, ctx, kind, template, item=name)
         else:

@@ -281,7 +281,7 @@ def _qualified(name: str, previous: str) -> str:
         return name
     text = re.sub(r"(?:要|需要|须|应当?|必须)?(?:及时|按时|全部|均|都)?(?:处置|处理|办理|整改|上报|报告|核查|解决|落实|完成)?$", "",
                   previous.split("｜")[-1])
-    m = re.search(r"(?:出现|发生|对|如|若|有|的)([\u4e00-\u9fff]{2,6})$", text) or re.search(r"([\u4e00-\u9fff]{2,4})$", text)
+    m = re.search(r"(?:出现|发生|对|如|若|有|的)([\u4e00-\u9fff]{2,6})$", text)  # only a named event, never a unit
     head = m.group(1) if m else ""
     return f"{head}{name}" if head and head not in name else name
 
