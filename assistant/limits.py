@@ -14,6 +14,7 @@ user's requests (measured: bench/bench_isolation.py).
 
 from __future__ import annotations
 
+import atexit
 import multiprocessing
 import os
 import threading
@@ -94,6 +95,12 @@ _pool = None
 _pool_lock = threading.Lock()
 
 
+def _close_pool(pool) -> None:
+    """Stop the upload workers at exit (a pool left to the garbage collector complains at shutdown)."""
+    pool.terminate()
+    pool.join()
+
+
 def _lower_priority() -> None:
     os.nice(19)
 
@@ -105,6 +112,7 @@ def read_upload(path: Path, seconds: float = UPLOAD_SECONDS) -> Document:
     with _pool_lock:
         if _pool is None:
             _pool = multiprocessing.get_context("spawn").Pool(UPLOAD_WORKERS, initializer=_lower_priority)
+            atexit.register(_close_pool, _pool)
         pool = _pool
     try:
         document, error = pool.apply_async(_read_upload_in_worker, (str(path),)).get(seconds)
