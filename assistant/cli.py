@@ -9,7 +9,7 @@ import sys
 
 from assistant.parsers.common import InputError
 
-COMMANDS = ["parse", "schema", "setup", "ingest", "draft", "export", "llm_serve", "lint", "search", "stats"]
+COMMANDS = ["parse", "schema", "setup", "ingest", "draft", "export", "llm_serve", "lint", "search", "stats", "chat"]
 
 MESSAGES = {
     "description": "绩效目标表助手：解析、检查、检索、起草与导出（performance-target table assistant）",

@@ -282,6 +282,32 @@ def level2_from_words(text: str) -> str | None:
     return None
 
 
+# Comparison operators as staff say them -> the sign written in a 指标值. Prefix words come
+# before the number (不低于95%), suffix words after it (95%以上); longest word first when matching.
+OPERATOR_PREFIX_WORDS = {
+    "大于或等于": "≥", "大于等于": "≥", "不低于": "≥", "不少于": "≥", "不小于": "≥", "至少": "≥", "最少": "≥",
+    "达到": "≥", "小于或等于": "≤", "小于等于": "≤", "不得超过": "≤", "不能超过": "≤", "不超过": "≤", "不高于": "≤",
+    "不大于": "≤", "不多于": "≤", "最多": "≤", "最高": "≤", "控制在": "≤", "高于": ">", "大于": ">", "超过": ">",
+    "多于": ">", "低于": "<", "小于": "<", "少于": "<", "等于": "=",
+}
+OPERATOR_SUFFIX_WORDS = {"及以上": "≥", "或以上": "≥", "以上": "≥", "及以下": "≤", "或以下": "≤", "以下": "≤",
+                         "以内": "≤", "之内": "≤"}
+
+# The parts of a budget as staff name them: 预算数 = 财政资金 + 其他资金.
+BUDGET_PART_WORDS = {
+    "total": ("预算总额", "预算资金", "预算金额", "项目预算", "总预算", "预算数", "资金总额", "总金额", "总投资", "总经费",
+              "总额", "预算"),
+    "fiscal": ("财政资金", "财政拨款", "财政补助", "财政安排", "上级补助", "上级资金", "财政"),
+    "other": ("其他资金", "自筹资金", "单位自筹", "配套资金", "社会资金", "自筹", "配套", "其他"),
+}
+
+# Periods that end at a month, as staff name them in a spending plan or a deadline.
+PERIOD_MONTHS = {
+    "第一季度": 3, "一季度": 3, "第二季度": 6, "二季度": 6, "上半年": 6, "第三季度": 9, "三季度": 9,
+    "第四季度": 12, "四季度": 12, "下半年": 12, "年底": 12, "年末": 12, "全年": 12,
+}
+
+
 # The 二级 an indicator name suggests (first match wins): for rows added by name only, and for
 # the brief's own targets.
 LEVEL2_HINTS: tuple[tuple[str, str], ...] = (

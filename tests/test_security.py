@@ -169,7 +169,7 @@ def test_injected_markdown_makes_no_link_or_image_in_the_browser(app, tmp_path):
         page.locator("#chat").get_by_text("作为当前草稿").last.wait_for()
         page.get_by_role("textbox", name="输入消息", exact=True).fill("6月底支出改为60%")
         page.locator("#send").click()
-        page.locator("#chat").get_by_text("累计支出比例改为").last.wait_for()
+        page.locator("#chat").get_by_text("资金支出计划：6月底").last.wait_for()
         page.get_by_role("textbox", name="输入消息", exact=True).fill("检查一下")
         page.locator("#send").click()
         page.locator("#chat").get_by_text("检查结果").last.wait_for()
@@ -226,7 +226,7 @@ def test_upload_limits_have_chinese_messages(tmp_path):
 def test_chat_edits_cannot_grow_a_table_past_the_limit(tmp_path):
     service = _service(tmp_path)
     table = ProjectTable.model_validate(_table("小表"))
-    service.uploaded = [table]
+    service.session.uploaded = [table]
     service.start_from_uploaded(0)
     rows = [[str(i + 1), "产出指标", "数量指标", f"指标{i}", "描述", "≥1个", "计划标准"] for i in range(5000)]
     reply = service.apply_rows(rows)

@@ -66,7 +66,7 @@ def test_draft_edit_export_in_browser(page, tmp_path):
     findings = page.locator("#findings").inner_text()
     assert "❌" not in findings, findings  # no error rows (errors are listed first, marked ❌)
 
-    _send(page, "把培训人数改为300人次", "已将第")
+    _send(page, "把培训人数改为300人次", "已修改")
     indicators.get_by_text("≥300人次").first.wait_for()
     assert "≥200人次" not in indicators.inner_text()
 

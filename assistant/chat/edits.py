@@ -1,21 +1,68 @@
-"""Table edits the chat makes, as pure functions over ProjectTable (no session, no I/O):
-finding the row a name means, keeping the operator of a changed value, keeping amounts that
-were derived from the budget or a quantity in step, placing a new row in its category."""
+"""Table edits the chat makes, as pure functions (no session, no I/O): which row a user means,
+what a value said in words becomes in that row's form, a value moved by a step, the budget
+after a change, the spending plan after a change, where a new row goes.
+
+Problems are returned, never raised: a `Problem(key, data)` names the Chinese message the reply
+module renders (assistant.chat.replies), so a bad value becomes a clear answer, not an edit.
+"""
 
 from __future__ import annotations
 
-import difflib
 import re
+from dataclasses import dataclass, field
 from typing import Any
+
+from rapidfuzz.distance import LCSseq
 
 from assistant.model import Budget, Indicator, PlanItem, ProjectTable, ValueKind
 from assistant.values import format_value, parse_value
-from assistant.vocab import fold, guess_level2
+from assistant.vocab import (
+    LEVEL2_WORDS,
+    OPERATOR_PREFIX_WORDS,
+    OPERATOR_SUFFIX_WORDS,
+    PERIOD_MONTHS,
+    chinese_number,
+    fold,
+    level2_from_words,
+    squeeze,
+)
 
-MATCH_THRESHOLD = 0.45
-AMBIGUOUS_MARGIN = 0.05
-
+MAX_AMOUNT = 1e11  # 1000亿元: above this a budget is a typo, not a project
+MAX_NUMBER = 1e12  # no target value is this large
+MONEY_FACTOR = {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}
 COST_LEVEL2 = {"成本指标", "经济成本指标"}
+TIME_LEVEL2 = "时效指标"
+
+# Row-finding scores (0..1): a substring of the name beats a fuzzy match; a rival within the
+# margin makes the request ambiguous, and the user is asked.
+MATCH_THRESHOLD = 0.55
+AMBIGUOUS_MARGIN = 0.08
+# Words around a row's name that do not name it.
+_FILLER = re.compile(r"^(?:把|将|给|对|关于)|(?:这个|那个|这条|那条|这一行|那一行|这行|那行|这一项|那一项|这项|那项|这一条|那一条|"
+                     r"一栏|这栏|那栏|指标值|的值|数值|的指标|指标|的)+$")
+_ROW_NUMBER = re.compile(r"^(?:第)?\s*(\d{1,3})\s*(?:行|条|个指标|项|个)$|^第\s*(\d{1,3})$")
+_LAST_ROW = re.compile(r"^(?:最后|倒数第)\s*(?:1|一)?\s*(?:行|条|个指标|个|项)$")
+# Names of the deadline row as staff say them.
+DEADLINE_WORDS = ("完成时间", "完成时限", "完工时间", "截止时间", "截止日期", "完成日期", "时间节点", "时限", "工期", "完工",
+                  "完成", "期限", "时间", "进度")
+# Words in a request that say which unit the row counts in.
+UNIT_HINTS = {"人数": ("人", "人次", "名"), "人次": ("人次", "人"), "家数": ("家", "户"), "企业": ("家",), "户数": ("户",),
+              "次数": ("次", "场", "期"), "金额": tuple(MONEY_FACTOR), "成本": tuple(MONEY_FACTOR),
+              "费用": tuple(MONEY_FACTOR), "率": ("%",), "度": ("%",), "比例": ("%",)}
+# Rates that cannot exceed 100%.
+BOUNDED_RATES = ("满意", "合格", "及时", "出勤", "覆盖", "完成率", "知晓", "达标", "合规", "归档", "验收", "到位", "使用率",
+                 "应用率", "发放率", "支付率", "保障率", "参与率", "执行率", "准确率", "完好率")
+_VALUE_FILLERS = re.compile(r"(?:就行了?|就可以了?|就好|即可|都行|左右|吧|了|呢|啊|哈|的)+$")
+_LEAD_WORDS = re.compile(r"^(?:要|需要|需|须|应该|应|得|能|可以|为|是|成|到|在|保持在|定在|达)+(?=[\d≥≤<>=不大小高低至最控超多少等])")
+_PER_WORDS = re.compile(r"^(?:每人每月|每人每年|每户每月|每户每年|每人次|每人|每户|每家|每月|每年|每次|每期|人均|户均)(?=\d)")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why an edit was not made: the key of a message in replies.MESSAGES and its data."""
+
+    key: str
+    data: dict[str, Any] = field(default_factory=dict)
 
 
 def num_text(value: float) -> str:
@@ -23,182 +70,395 @@ def num_text(value: float) -> str:
     return format_value("", value, "")
 
 
-# --- matching rows --------------------------------------------------------------------------
+def money_text(value: float | None) -> str:
+    """500000 -> '500,000.00'; an absurd amount stays short: 1e30 -> '1e+30'."""
+    value = value or 0
+    return f"{value:,.2f}" if abs(value) < 1e15 else f"{value:.3g}"
 
 
-def _norm_name(text: str) -> str:
-    text = fold(text).lower()
-    return re.sub(r"[\s()（）%‰\"'“”‘’「」]|指标$", "", text)
+def is_time_row(ind: Indicator) -> bool:
+    return ind.parsed.kind is ValueKind.time or (ind.level2 == TIME_LEVEL2 and bool(_DATE.search(ind.value)))
 
 
-def _score(query: str, indicator: Indicator, unit: str | None) -> float:
-    q = _norm_name(query)
-    best = 0.0
-    for name in (indicator.level3, indicator.description):
-        n = _norm_name(name)
-        if not n or not q:
-            continue
-        if q == n:
-            score = 1.0
-        elif q in n:
-            score = 0.7 + 0.2 * len(q) / len(n)
-        elif n in q:
-            score = 0.6 + 0.2 * len(n) / len(q)
-        else:
-            score = difflib.SequenceMatcher(None, q, n).ratio()
-        best = max(best, score)
-    if unit and indicator.parsed.unit == unit and best > 0.3:
-        best += 0.15
-    return best
+# --- which row ------------------------------------------------------------------------------
 
 
-def match_row(table: ProjectTable, target: str, new_value: str | None = None) -> tuple[int | None, list[int]]:
-    """The row meant by a name: (index, []) when clear; (None, candidates) when ambiguous or
-    when nothing fits (candidates empty)."""
-    unit = parse_value(new_value).unit if new_value else None
-    scored = sorted(((_score(target, ind, unit), i) for i, ind in enumerate(table.indicators)), reverse=True)
-    scored = [(s, i) for s, i in scored if s >= MATCH_THRESHOLD]
-    if not scored:
-        return None, []
-    top, index = scored[0]
-    rivals = [i for s, i in scored[1:] if top - s < AMBIGUOUS_MARGIN]
-    if top < 1.0 and rivals:
-        return None, [index, *rivals][:5]
-    return index, []
+@dataclass
+class RowMatch:
+    """The row a request means (`index`, 0-based), or why none was chosen: `candidates` when
+    several fit, `problem` when none does."""
 
-# --- edits ----------------------------------------------------------------------------------
+    index: int | None = None
+    candidates: list[int] = field(default_factory=list)
+    problem: Problem | None = None
 
 
-def keep_operator(old_value: str, new_value: str) -> tuple[str, str | None]:
-    """「改为300人次」 on a row `≥280人次` keeps `≥`: ('≥300人次', '≥'). An explicit operator wins."""
-    new = new_value.strip()
-    parsed_new, parsed_old = parse_value(new), parse_value(old_value)
-    explicit = bool(re.match(r"^\s*(?:[≥≤<>=≧≦]|不低于|不少于|不超过|不高于|大于|小于|达到|控制在)", new))
-    if (parsed_new.kind is ValueKind.quantitative and not explicit and parsed_old.operator in ("≥", "≤", ">", "<")
-            and parsed_old.kind in (ValueKind.quantitative, ValueKind.time)):
-        return parsed_old.operator + new, parsed_old.operator
-    return new, None
+def row_number(text: str) -> int | None:
+    """「第3行」「3行」「第三个指标」(numerals already Arabic) -> 3; 「最后一行」 -> -1; None else."""
+    if _LAST_ROW.match(text.strip()):
+        return -1
+    m = _ROW_NUMBER.match(text.strip())
+    if not m:
+        return None
+    number = int(m.group(1) or m.group(2))
+    return number if number > 0 else None
 
 
-def split_budget(budget: Budget, part: str, amount: float) -> tuple[float, float, float]:
-    """New (total, fiscal, other) keeping 预算数 = 财政资金 + 其他资金."""
-    fiscal, other = budget.fiscal or 0.0, budget.other or 0.0
-    if part == "total":
-        other = other if other <= amount else 0.0
-        return round(amount, 2), round(amount - other, 2), round(other, 2)
-    if part == "fiscal":
-        return round(amount + other, 2), round(amount, 2), round(other, 2)
-    return round(fiscal + amount, 2), round(fiscal, 2), round(amount, 2)
+def clean_target(text: str) -> str:
+    text = text.strip().strip("‘’'\"“”「」『』《》【】 ")
+    previous = None
+    while previous != text:
+        previous, text = text, _FILLER.sub("", text).strip().strip("‘’'\"“”「」『』《》【】 ")
+    return text
 
 
-_MONEY_FACTOR = {"元": 1.0, "千元": 1e3, "万元": 1e4, "亿元": 1e8}
+def name_score(query: str, name: str) -> float:
+    q, n = squeeze(query), squeeze(name)
+    if not q or not n:
+        return 0.0
+    if q == n:
+        return 1.0
+    if q in n:
+        return 0.9 + 0.1 * len(q) / len(n)
+    if n in q:
+        return 0.85
+    common = LCSseq.similarity(q, n)
+    if common < 2:
+        return 0.0
+    return 0.7 * common / len(q) + 0.3 * common / len(n)
 
 
-def follow_budget(table: ProjectTable, old_total: float | None, new_total: float) -> list[tuple[int, str, str]]:
-    """Cost rows whose amount equalled the old budget follow the new one (in place). Returns the
-    changed rows as (index, name, new value)."""
-    changed: list[tuple[int, str, str]] = []
-    if not old_total:
-        return changed
-    for i, ind in enumerate(table.indicators):
-        p = ind.parsed
-        factor = _MONEY_FACTOR.get(p.unit or "")
-        if (ind.level2 not in COST_LEVEL2 and "成本" not in ind.level1) or not factor or p.number is None:
-            continue
-        if abs(p.number * factor - old_total) < 0.01:
-            value = format_value(p.operator if p.operator != "=" else "≤", new_total / factor, p.unit)
-            table.indicators[i] = ind.with_value(value)
-            changed.append((i, ind.level3, value))
-    # Texts that quote the budget (bases, descriptions, the goal) quote the new one.
-    for old_text, new_text in _amount_forms(old_total, new_total):
-        table.goal = _replace_number(table.goal, old_text, new_text)
-        for i, ind in enumerate(table.indicators):
-            basis, description = (_replace_number(t, old_text, new_text) for t in (ind.basis, ind.description))
-            if (basis, description) != (ind.basis, ind.description):
-                table.indicators[i] = ind.model_copy(update={"basis": basis, "description": description})
-    return changed
+def units_compatible(given: str | None, row_unit: str | None) -> bool:
+    """Whether a value in `given` can go into a row counted in `row_unit` (money converts; a
+    per-unit amount takes its numerator: 800元 into 元/人次)."""
+    if not given or not row_unit or given == row_unit:
+        return True
+    if given in MONEY_FACTOR and row_unit in MONEY_FACTOR:
+        return True
+    return "/" in row_unit and row_unit.split("/", 1)[0] == given
 
 
-def _amount_forms(old: float, new: float) -> list[tuple[str, str]]:
-    """How an amount is written in texts: 300000.00元, 300000元, 300,000.00元, 30万元."""
-    return [(f"{old:.2f}元", f"{new:.2f}元"), (f"{old:,.2f}元", f"{new:,.2f}元"),
-            (f"{num_text(old)}元", f"{num_text(new)}元"), (f"{num_text(old / 1e4)}万元", f"{num_text(new / 1e4)}万元")]
+def _fits_hint(unit: str | None, hints: tuple[str, ...]) -> bool:
+    return bool(unit) and (unit in hints or unit.split("/", 1)[0] in hints)
 
 
-def _replace_number(text: str, old: str, new: str) -> str:
-    """Replace `old` (a number with its unit) where it is not part of a longer number."""
-    if not text or old == new:
-        return text
-    return re.sub(r"(?<![\d.,])" + re.escape(old), lambda _m: new, text)
+def _hinted_units(query: str) -> tuple[str, ...]:
+    return tuple(u for word, units in UNIT_HINTS.items() if word in query for u in units)
 
 
-def _count_of(table: ProjectTable, unit: str) -> float | None:
-    """The planned quantity in `unit` (the first 数量指标 row counted in it)."""
-    for ind in table.indicators:
-        if ind.level2 == "数量指标" and ind.parsed.unit == unit and ind.parsed.number:
-            return ind.parsed.number
+def find_row(table: ProjectTable, target: str = "", row: int | None = None, value: str = "",
+             time_only: bool = False) -> RowMatch:
+    """The row meant by a row number, a name (any distinctive part of it), a category, a
+    value, or — for dates — the deadline row. Never guesses between close candidates."""
+    rows = table.indicators
+    target = clean_target(target)
+    row = row or row_number(target)
+    if row is not None and row < 0:
+        row = len(rows) + 1 + row
+    if row is not None:
+        if 1 <= row <= len(rows):
+            return RowMatch(row - 1)
+        return RowMatch(problem=Problem("bad_row", {"row": row, "n": len(rows)}))
+    value_unit = _value_unit(value)
+    if time_only or (not target and _DATE.search(value)) or (target in DEADLINE_WORDS):
+        timed = [i for i, ind in enumerate(rows) if is_time_row(ind)]
+        if target and target not in DEADLINE_WORDS:
+            timed = [i for i in timed if name_score(target, rows[i].level3) >= MATCH_THRESHOLD] or timed
+        return _pick(timed) if timed or not target else _by_name(rows, target, value_unit)
+    if not target:
+        return RowMatch(candidates=list(range(len(rows))))
+    by_value = [i for i, ind in enumerate(rows) if _same_value(target, ind)]
+    if by_value:
+        return _pick(by_value)
+    return _by_name(rows, target, value_unit)
+
+
+def _pick(indices: list[int]) -> RowMatch:
+    if len(indices) == 1:
+        return RowMatch(indices[0])
+    return RowMatch(candidates=indices) if indices else RowMatch(problem=Problem("no_time_row"))
+
+
+def _by_name(rows: list[Indicator], target: str, value_unit: str | None) -> RowMatch:
+    hints = _hinted_units(target)
+    scored = []
+    for i, ind in enumerate(rows):
+        score = name_score(target, ind.level3)
+        if score and _fits_hint(ind.parsed.unit, hints):
+            score += 0.05
+        scored.append((score, i))
+    fitting = [(s, i) for s, i in scored if s >= MATCH_THRESHOLD]
+    hinted = [(s, i) for s, i in fitting if _fits_hint(rows[i].parsed.unit, hints)]
+    if hinted and len(hinted) < len(fitting) and max(fitting)[0] < 0.9:
+        fitting = hinted  # 「培训人数」 is a count of people, not of 家
+    category = _category_rows(rows, target)
+    if category and (not fitting or max(fitting)[0] < 0.9):
+        fitting = [(1.0, i) for i in category]
+    if not fitting:
+        return RowMatch(problem=Problem("no_match", {"target": target}))
+    compatible = [(s, i) for s, i in fitting if units_compatible(value_unit, rows[i].parsed.unit)]
+    if not compatible:
+        best = max(fitting)[1]
+        return RowMatch(problem=Problem("unit_mismatch", {"row": best + 1, "name": rows[best].level3,
+                                                           "unit": rows[best].parsed.unit, "given": value_unit}))
+    compatible.sort(reverse=True)
+    top, index = compatible[0]
+    rivals = [i for s, i in compatible[1:] if top - s < AMBIGUOUS_MARGIN]
+    exact = [i for _s, i in compatible if squeeze(rows[i].level3) == squeeze(target)]
+    if len(exact) == 1:
+        return RowMatch(exact[0])
+    if rivals:
+        return RowMatch(candidates=sorted([index, *rivals]))
+    return RowMatch(index)
+
+
+def _category_rows(rows: list[Indicator], target: str) -> list[int]:
+    """Rows of the 二级 category the target names (「成本指标」「时效」), when it names one."""
+    word = fold(target).removesuffix("指标").removesuffix("类")
+    if word not in LEVEL2_WORDS:
+        return []
+    level2 = level2_from_words(word)
+    return [i for i, ind in enumerate(rows) if ind.level2 == level2 or (level2 in COST_LEVEL2 and ind.level2 in COST_LEVEL2)]
+
+
+def _same_value(target: str, ind: Indicator) -> bool:
+    """「12处改成14处」: the target is the row's current value."""
+    if not re.search(r"\d", target):
+        return False
+    a, b = parse_value(spoken_value(target)), ind.parsed
+    return a.kind is ValueKind.quantitative and a.number == b.number and bool(a.unit) and a.unit == b.unit
+
+
+def _value_unit(value: str) -> str | None:
+    if not value:
+        return None
+    parsed = parse_value(spoken_value(value))
+    return _money_unit(parsed.unit) if parsed.kind is ValueKind.quantitative else None
+
+
+def _money_unit(unit: str | None) -> str | None:
+    return {"万": "万元", "亿": "亿元", "千": "千元"}.get(unit or "", unit)
+
+
+# --- values said in words -------------------------------------------------------------------
+
+_NUMERAL = re.compile(r"^([零〇一二两三四五六七八九十百千万点]+)(.*)$")
+_PREFIX_WORDS = sorted(OPERATOR_PREFIX_WORDS, key=len, reverse=True)
+_SUFFIX_WORDS = sorted(OPERATOR_SUFFIX_WORDS, key=len, reverse=True)
+
+
+def spoken_value(text: str) -> str:
+    """A value as said -> as written: 「不低于95%」->「≥95%」, 「97%以上」->「≥97%」, 「九十八」->「98」,
+    「48万以内」->「≤48万元」. Text that is not a value comes back trimmed."""
+    text = _VALUE_FILLERS.sub("", text.strip().strip("。.，,；;！!？?")).strip()
+    text = _LEAD_WORDS.sub("", text)
+    op = ""
+    for word in _PREFIX_WORDS:
+        if text.startswith(word):
+            op, text = OPERATOR_PREFIX_WORDS[word], text[len(word):].strip()
+            break
+    if text[:1] in "≥≤<>=":
+        op, text = text[0], text[1:].strip()
+    for word in _SUFFIX_WORDS:
+        if text.endswith(word) and re.search(r"\d|[十百千万]", text):
+            op, text = op or OPERATOR_SUFFIX_WORDS[word], text[: -len(word)].strip()
+            break
+    text = _PER_WORDS.sub("", text)  # 「每人每月120元」 into a 元/人·月 row: the row keeps its unit
+    m = _NUMERAL.match(text)
+    if m and chinese_number(m.group(1)) is not None:
+        text = num_text(chinese_number(m.group(1))) + m.group(2)
+    text = re.sub(r"^(\d+(?:\.\d+)?)\s*(万|亿|千)(?!元)", r"\1\2元", text)
+    return op + text
+
+
+def complete_value(row: Indicator, said: str, year: int | None) -> tuple[str | None, Problem | None, list[str]]:
+    """The value to write into `row` for what the user said: (value, None, notes) or (None,
+    problem, []). A bare number keeps the row's unit and operator; money is written in the row's
+    unit; a month keeps the row's date form. Notes: 'kept_operator', 'kept_unit'."""
+    text = spoken_value(said)
+    if not text:
+        return None, Problem("no_value", {"name": row.level3}), []
+    if re.search(r"\d[eE][+-]?\d", text) or any(float(n) > MAX_NUMBER for n in re.findall(r"\d+(?:\.\d+)?", text)):
+        return None, Problem("number_range", {"name": row.level3, "number": text[:20]}), []
+    if is_time_row(row) and _DATE.search(text):
+        return deadline_value(row, text, year), None, []
+    new, old = parse_value(text), row.parsed
+    if new.kind is not ValueKind.quantitative:
+        return text, None, []
+    notes: list[str] = []
+    number, unit, op = new.number, _money_unit(new.unit), new.operator
+    explicit_op = text[:1] in "≥≤<>="
+    if old.kind is ValueKind.quantitative and old.unit:
+        if not unit:
+            unit = old.unit
+            notes.append("kept_unit")
+        elif not units_compatible(unit, old.unit):
+            return None, Problem("unit_mismatch", {"row": None, "name": row.level3, "unit": old.unit, "given": unit}), []
+        elif unit in MONEY_FACTOR and old.unit in MONEY_FACTOR and unit != old.unit:
+            number, unit = round(number * MONEY_FACTOR[unit] / MONEY_FACTOR[old.unit], 2), old.unit
+        elif unit != old.unit:
+            unit = old.unit  # 800元 into a 元/人次 row
+    if not explicit_op and old.operator in ("≥", "≤", ">", "<") and old.kind in (ValueKind.quantitative, ValueKind.time):
+        op = old.operator
+        notes.append("kept_operator")
+    problem = _out_of_range(row, number, unit)
+    if problem:
+        return None, problem, []
+    return format_value(op if op != "=" or explicit_op or old.operator == "=" else "", number, unit), None, notes
+
+
+def _out_of_range(row: Indicator, number: float | None, unit: str | None) -> Problem | None:
+    if number is None:
+        return None
+    if number < 0:
+        return Problem("negative", {"name": row.level3})
+    if unit == "%" and number > 100 and any(word in row.level3 for word in BOUNDED_RATES):
+        return Problem("percent_range", {"name": row.level3, "number": num_text(number)})
+    if unit in MONEY_FACTOR and number * MONEY_FACTOR[unit] > MAX_AMOUNT:
+        return Problem("amount_range", {"amount": money_text(number * MONEY_FACTOR[unit])})
     return None
 
 
-def refresh_unit_costs(before: ProjectTable, after: ProjectTable) -> list[tuple[int, str, str]]:
-    """A unit cost that was budget ÷ quantity (「≤1500元/人次」 = 300000 ÷ 200人次) is worked out
-    again after the budget or the quantity changed; its texts quote the new quantity. Returns
-    the changed rows as (index, name, new value). Unit costs not derived so are left alone."""
-    changed: list[tuple[int, str, str]] = []
-    total_b, total_a = before.budget.total, after.budget.total
-    for i, ind in enumerate(after.indicators):
-        p = ind.parsed
-        m = re.fullmatch(r"(万?元)/(.+)", p.unit or "")
-        if not m or p.number is None or not total_b or not total_a:
-            continue
-        factor, unit = (1e4 if m.group(1) == "万元" else 1.0), m.group(2)
-        count_b, count_a = _count_of(before, unit), _count_of(after, unit)
-        if not count_b or not count_a:
-            continue
-        derived = total_b / count_b
-        if abs(p.number * factor - derived) > max(1.0, 0.01 * derived):
-            continue
-        value = format_value(p.operator, round(total_a / count_a / factor, 2), p.unit)
-        old_count, new_count = f"{num_text(count_b)}{unit}", f"{num_text(count_a)}{unit}"
-        after.indicators[i] = ind.with_value(value).model_copy(update={
-            "description": _replace_number(ind.description, old_count, new_count),
-            "basis": _replace_number(ind.basis, old_count, new_count),
-        })
-        if value != ind.value:
-            changed.append((i, ind.level3, value))
-    return changed
+def adjust_value(row: Indicator, direction: str, amount: float | None, unit: str,
+                 year: int | None) -> tuple[str | None, Problem | None]:
+    """The row's value moved by a step: 「提高3个百分点」, 「增加100人次」, 「延后一个月」. Without a
+    step, or when the step could mean two things (「提高5%」 of a rate), a problem that asks."""
+    sign = 1 if direction == "up" else -1
+    current = {"row": None, "name": row.level3, "value": row.value}
+    if is_time_row(row):
+        if amount is None or amount != int(amount) or not re.search(r"月", unit or "月"):
+            return None, Problem("how_much_time", current)  # 「推迟半个月」: say the date
+        return shift_deadline(row, int(sign * amount), year), None
+    p = row.parsed
+    if p.kind is not ValueKind.quantitative or p.number is None or amount is None:
+        return None, Problem("how_much", current)
+    unit = _money_unit(unit.removeprefix("个")) if unit else ""
+    if p.unit == "%" and unit == "%":
+        return None, Problem("points_or_percent", {**current, "amount": num_text(amount)})
+    if unit in ("百分点", "点"):
+        unit = "%" if p.unit == "%" else ""
+    if unit and not units_compatible(unit, p.unit):
+        return None, Problem("unit_mismatch", {"row": None, "name": row.level3, "unit": p.unit, "given": unit})
+    if unit in MONEY_FACTOR and p.unit in MONEY_FACTOR:
+        amount = amount * MONEY_FACTOR[unit] / MONEY_FACTOR[p.unit]
+    number = round(p.number + sign * amount, 2)
+    problem = _out_of_range(row, number, p.unit) or (Problem("negative", current) if number <= 0 else None)
+    if problem:
+        return None, problem
+    return format_value(p.operator if p.operator != "=" else "", number, p.unit), None
 
 
-def follow_quantity(table: ProjectTable, index: int, old: Indicator) -> None:
-    """After 「≥200人次」 became 「≥300人次」, the row's description and basis and the goal text
-    that quoted 200人次 quote 300人次 (same unit only)."""
-    new = table.indicators[index]
-    a, b = old.parsed, new.parsed
-    if a.number is None or b.number is None or not a.unit or a.unit != b.unit or a.number == b.number:
-        return
-    old_text, new_text = f"{num_text(a.number)}{a.unit}", f"{num_text(b.number)}{b.unit}"
-    table.indicators[index] = new.model_copy(update={
-        "description": _replace_number(new.description, old_text, new_text),
-        "basis": _replace_number(new.basis, old_text, new_text),
-    })
-    table.goal = _replace_number(table.goal, old_text, new_text)
+# --- dates ------------------------------------------------------------------------------------
+
+_DATE = re.compile(r"(?:(\d{4})\s*年)?\s*(\d{1,2})\s*月\s*(底|末|份|中旬|上旬|下旬|初|(\d{1,2})\s*日)?|年底|年末|年内|年度内")
 
 
-def _month(label: str) -> int:
+def _date_parts(text: str) -> tuple[int | None, int, str] | None:
+    """(year, month, part) of the first date: part is 底/中旬/上旬/下旬/初 or 'N日'."""
+    m = _DATE.search(text)
+    if not m:
+        return None
+    if not m.group(2):
+        return None, 12, "底"
+    part = m.group(3) or "底"
+    part = "底" if part in ("末", "份") else (f"{int(m.group(4))}日" if m.group(4) else part)
+    return (int(m.group(1)) if m.group(1) else None), int(m.group(2)), part
+
+
+def _date_text(row: Indicator, year: int | None, month: int, part: str) -> str:
+    tail = "前" if "前" in row.value or not row.value else ""
+    return f"{year}年{month}月{part}{tail}" if year else f"{month}月{part}{tail}"
+
+
+def deadline_value(row: Indicator, said: str, year: int | None) -> str:
+    """「9月底」 into a row written 「2026年10月底前」 -> 「2026年9月底前」; 「年底」 -> 12月底."""
+    for word, month in PERIOD_MONTHS.items():
+        if word in said and not re.search(r"\d+\s*月", said):
+            said = said.replace(word, f"{month}月底")
+    parts = _date_parts(said)
+    if parts is None:
+        return said
+    said_year, month, part = parts
+    row_parts = _date_parts(row.value)
+    row_year = re.search(r"(\d{4})\s*年", row.value)
+    year = said_year or (int(row_year.group(1)) if row_year else year)
+    return _date_text(row, year, month, part)
+
+
+def shift_deadline(row: Indicator, months: int, year: int | None) -> str:
+    parts = _date_parts(row.value)
+    row_year = re.search(r"(\d{4})\s*年", row.value)
+    year = int(row_year.group(1)) if row_year else year
+    if parts is None:
+        return row.value
+    _, month, part = parts
+    month += months
+    if year:
+        year += (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    return _date_text(row, year, month, part)
+
+
+def month_of(text: str) -> int | None:
+    parts = _date_parts(text)
+    return parts[1] if parts else None
+
+
+# --- budget and plan --------------------------------------------------------------------------
+
+
+def budget_after(old: Budget, total: float | None = None, fiscal: float | None = None, other: float | None = None,
+                 delta: float | None = None, all_fiscal: bool = False) -> tuple[Budget | None, Problem | None]:
+    """The budget after the parts the user stated; the others follow so that 预算数 = 财政资金 +
+    其他资金 (other funds are kept when only the total changes and they still fit)."""
+    cur_fiscal, cur_other = old.fiscal or 0.0, old.other or 0.0
+    if delta is not None:
+        total = (old.total or 0.0) + delta
+    if all_fiscal:
+        total = total if total is not None else (fiscal if fiscal is not None else old.total or 0.0)
+        fiscal, other = total, 0.0
+    if total is not None and fiscal is not None and other is not None:
+        if abs(fiscal + other - total) > 0.005:
+            return None, Problem("budget_parts", {"total": money_text(total), "fiscal": money_text(fiscal),
+                                                  "other": money_text(other)})
+    elif total is not None and fiscal is not None:
+        other = total - fiscal
+    elif total is not None and other is not None:
+        fiscal = total - other
+    elif fiscal is not None and other is not None:
+        total = fiscal + other
+    elif total is not None:
+        other = cur_other if cur_other <= total else 0.0
+        fiscal = total - other
+    elif fiscal is not None:
+        other, total = cur_other, fiscal + cur_other
+    elif other is not None:
+        fiscal, total = cur_fiscal, cur_fiscal + other
+    else:
+        return None, Problem("no_amount")
+    for amount in (total, fiscal, other):
+        if amount is None or amount < 0 or amount > MAX_AMOUNT:
+            return None, Problem("amount_range", {"amount": money_text(amount)})
+    if total <= 0:
+        return None, Problem("amount_range", {"amount": money_text(total)})
+    return Budget(total=round(total, 2), fiscal=round(fiscal, 2), other=round(other, 2)), None
+
+
+def plan_month(label: str) -> int:
     m = re.search(r"(\d{1,2})\s*月", label)
     return int(m.group(1)) if m else 99
 
 
 def set_plan_percent(plan: list[PlanItem], label: str, percent: float) -> list[PlanItem]:
     """Set the cumulative percent at a month; a new month is inserted in calendar order."""
-    month = _month(label)
+    month = plan_month(label)
     out = [p.model_copy() for p in plan]
     for item in out:
-        if _month(item.label) == month:
+        if plan_month(item.label) == month:
             item.percent = percent
             return out
     out.append(PlanItem(label=label, percent=percent))
-    return sorted(out, key=lambda p: _month(p.label))
+    return sorted(out, key=lambda p: plan_month(p.label))
 
 
 def insert_position(rows: list[Indicator], level1: str, level2: str, profile: Any) -> int:
@@ -213,3 +473,10 @@ def insert_position(rows: list[Indicator], level1: str, level2: str, profile: An
     if before:
         return before[-1] + 1
     return 0 if rank < len(order) and rows else len(rows)
+
+
+def replace_number(text: str, old: str, new: str) -> str:
+    """Replace `old` (a number with its unit) where it is not part of a longer number."""
+    if not text or old == new:
+        return text
+    return re.sub(r"(?<![\d.,])" + re.escape(old), lambda _m: new, text)
