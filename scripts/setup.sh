@@ -36,6 +36,7 @@ if [ $want_test = 1 ]; then
   need=()
   [ -x /usr/bin/chromium ] || need+=(chromium)
   [ -d /usr/share/fonts/opentype/noto ] || need+=(fonts-noto-cjk)
+  [ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || need+=(fonts-noto-color-emoji)  # the marks in screenshots
   command -v soffice >/dev/null || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
   [ -d /usr/share/fonts/truetype/liberation2 ] || need+=(fonts-liberation2)
   command -v pdftoppm >/dev/null || need+=(poppler-utils)

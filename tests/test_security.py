@@ -169,7 +169,7 @@ def test_injected_markdown_makes_no_link_or_image_in_the_browser(app, tmp_path):
         page.locator("#chat").get_by_text("作为当前草稿").last.wait_for()
         page.get_by_role("textbox", name="输入消息", exact=True).fill("6月底支出改为60%")
         page.locator("#send").click()
-        page.locator("#chat").get_by_text("累计支出比例改为").last.wait_for()
+        page.locator("#chat").get_by_text("资金支出计划：6月底").last.wait_for()
         page.get_by_role("textbox", name="输入消息", exact=True).fill("检查一下")
         page.locator("#send").click()
         page.locator("#chat").get_by_text("检查结果").last.wait_for()

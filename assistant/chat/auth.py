@@ -11,12 +11,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
-from pathlib import Path
 from typing import Callable
 
-USERS_FILE_ENV = "ASSISTANT_USERS_FILE"
-USERS_ENV = "ASSISTANT_USERS"
+from assistant import config
+
 
 MESSAGES = {
     "login": "请登录绩效目标表助手",
@@ -51,17 +49,17 @@ def _pairs_from_json(data: object) -> dict[str, str]:
 
 def load_users(environ: dict[str, str] | None = None) -> dict[str, str]:
     """username -> password (plain or `sha256:<hex>`). Raises UsersError for an unreadable file."""
-    env = os.environ if environ is None else environ
+    settings = config.settings() if environ is None else config.Settings.from_env(environ)
     users: dict[str, str] = {}
-    path = (env.get(USERS_FILE_ENV) or "").strip()
+    path = settings.users_file
     if path:
         try:
-            text = Path(path).expanduser().read_text(encoding="utf-8-sig")
+            text = path.read_text(encoding="utf-8-sig")
             stripped = text.lstrip()
             users.update(_pairs_from_json(json.loads(text)) if stripped[:1] in "{[" else _pairs_from_lines(text))
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise UsersError(MESSAGES["bad_file"].format(path=path, reason=exc)) from exc
-    inline = (env.get(USERS_ENV) or "").strip()
+    inline = settings.users.get_secret_value().strip() if settings.users else ""
     if inline:
         users.update(_pairs_from_lines(inline.replace(",", "\n")))
     return users

@@ -378,7 +378,7 @@ class ChatService:
             return reply
 
     def _handle(self, message: str) -> Reply:
-        text = strip_bidi(message).strip()
+        text = strip_bidi(message or "").strip()
         if not intents.prepare(text):
             return self._reply(self.render.text("empty"), action="empty")
         if len(text) > MAX_MESSAGE_CHARS:  # not plainly anything: nothing in it is carried out
@@ -428,6 +428,9 @@ class ChatService:
                 continue
             outcomes.append(outcome)
             if isinstance(outcome, Edited):
+                problem = limits.table_problem(outcome.table)
+                if problem:  # the whole message is refused: nothing beyond the size limits is kept
+                    return self._reply(problem, action=outcome.kind)
                 turn.table = outcome.table
                 edits.append(outcome.kind)
             elif isinstance(outcome, Undone) and outcome.what is not None:

@@ -24,7 +24,6 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from assistant import config
 from assistant.model import ProjectTable
 
-DB_URL_ENV = "ASSISTANT_DB_URL"
 MAX_LIST = 100
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
@@ -68,10 +67,7 @@ class StoredDraft:
 
 
 def default_url() -> str:
-    url = os.environ.get(DB_URL_ENV, "").strip()
-    if url:
-        return url
-    return f"sqlite:///{config.data_dir() / 'drafts.sqlite3'}"
+    return config.settings().database_url
 
 
 def owner_for(username: str | None, browser_token: str | None) -> str | None:

@@ -13,7 +13,7 @@ from assistant.model import Indicator, PlanItem, ProjectTable
 INDICATOR_HEADERS = ["行", "一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据"]
 PLAN_HEADERS = ["时间节点", "累计支出（%）"]
 FINDING_HEADERS = ["级别", "行", "指标", "问题", "修改建议"]
-SOURCE_HEADERS = ["类型", "项目", "指标", "指标值", "出处"]
+SOURCE_HEADERS = ["类型", "出处", "指标", "指标值"]
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 MESSAGES = {
@@ -22,8 +22,6 @@ MESSAGES = {
     "table_level": "全表",
     "source_kind": {"project": "相似项目", "indicator": "相似指标", "draft": "起草参考", "stat": "取值统计"},
     "row": "第{row}行",
-    "source_ref": "{file} 表{table} 第{row}行",
-    "source_ref_no_row": "{file} 表{table}",
     "draft_label": "{title}（{time}，{n} 个指标）",
 }
 
@@ -115,18 +113,23 @@ def finding_rows(findings: Iterable[Any]) -> list[list[str]]:
 
 
 def source_ref(source: dict[str, Any]) -> str:
-    """'016.json 表1 第6行' for a retrieval source (rows counted from 1); a text label as is."""
-    ref = source.get("source") or {}
-    if isinstance(ref, dict) and ref.get("file"):
-        table, row = ref.get("table") or 1, ref.get("row")
-        key = "source_ref" if row else "source_ref_no_row"
-        return MESSAGES[key].format(file=ref["file"], table=table, row=row)
-    return cell(ref if isinstance(ref, str) else "")
+    """Where a cited source comes from, after its project name: 「单位，2021年，第6行」 (unit and
+    year read from the corpus's own table); a plain label (「项目申报内容」) as is."""
+    from assistant.chat.provenance import provenance
+
+    return cell(provenance(source).ref())
+
+
+def source_label(source: dict[str, Any]) -> str:
+    """「项目名称（单位，年度）第N行」, or the plain label of a source that names no corpus row."""
+    from assistant.chat.provenance import provenance
+
+    return cell(provenance(source).text())
 
 
 def source_rows(sources: Iterable[dict[str, Any]]) -> list[list[str]]:
-    return [[MESSAGES["source_kind"].get(s.get("kind", ""), cell(s.get("kind", ""))), cell(s.get("project_name")),
-             cell(s.get("level3")), cell(s.get("value")), source_ref(s)] for s in sources]
+    return [[MESSAGES["source_kind"].get(s.get("kind", ""), cell(s.get("kind", ""))), source_label(s),
+             cell(s.get("level3")), cell(s.get("value"))] for s in sources]
 
 
 def header_values(table: ProjectTable | None) -> tuple[str, float | None, float | None, float | None, str, str]:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -24,7 +23,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-import assistant.config  # noqa: F401  (loads .env into the environment)
+from assistant import config
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +33,6 @@ DEFAULT_TIMEOUT = 120.0
 # ≈700 answer tokens) measured 1–3 min, so 120 s would abandon good answers.
 LOCAL_TIMEOUT = 600.0
 DEFAULT_MAX_RETRIES = 1
-TRUE_WORDS = {"1", "true", "yes", "on"}
 
 MESSAGES = {
     "not_configured": (
@@ -88,20 +86,6 @@ ERROR_KINDS = {
 # --------------------------------------------------------------------------- settings
 
 
-def _env_seconds(environ: Mapping[str, str], name: str) -> float | None:
-    raw = (environ.get(name) or "").strip()
-    if not raw:
-        return None
-    try:
-        value = float(raw)
-    except ValueError:
-        value = 0.0
-    if value > 0:
-        return value
-    log.warning("%s=%r is not a positive number; using the default", name, raw)
-    return None
-
-
 @dataclass(frozen=True)
 class LLMSettings:
     base_url: str | None = None
@@ -113,14 +97,11 @@ class LLMSettings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "LLMSettings":
-        env = os.environ if environ is None else environ
-        return cls(
-            base_url=(env.get("ASSISTANT_LLM_BASE_URL") or "").strip() or None,
-            model=(env.get("ASSISTANT_LLM_MODEL") or "").strip() or None,
-            api_key=(env.get("ASSISTANT_LLM_API_KEY") or "").strip() or DEFAULT_API_KEY,
-            timeout=_env_seconds(env, "ASSISTANT_LLM_TIMEOUT"),
-            local=(env.get("ASSISTANT_LLM_LOCAL") or "").strip().lower() in TRUE_WORDS,
-        )
+        """From the app's settings (assistant.config), or from the given variables only."""
+        s = config.settings() if environ is None else config.Settings.from_env(environ)
+        key = s.llm_api_key.get_secret_value().strip() if s.llm_api_key else ""
+        return cls(base_url=s.llm_base_url, model=s.llm_model, api_key=key or DEFAULT_API_KEY,
+                   timeout=s.llm_timeout, local=s.llm_local)
 
     @property
     def configured(self) -> bool:

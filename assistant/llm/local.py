@@ -227,10 +227,7 @@ def port_free(port: int) -> bool:
 
 def default_threads() -> int:
     """One thread: on these 2-vCPU machines n_threads=1 was 3-4x faster than 2."""
-    try:
-        return max(1, int(os.environ.get("ASSISTANT_LLM_THREADS", "1")))
-    except ValueError:
-        return 1
+    return config.settings().llm_threads
 
 
 class LocalLLMServer:

@@ -117,11 +117,9 @@ def _load_sentence_transformer(path: Path):
     # One torch thread unless ASSISTANT_TORCH_THREADS says otherwise: on these 2-core machines,
     # shared with other work, 2 threads embedded half as fast as 1 (OpenMP spin-waiting; see
     # bench/results/retrieval.md). On a dedicated multi-core machine, raise it.
-    threads = os.environ.get("ASSISTANT_TORCH_THREADS", "1").strip()
-    if threads.isdigit() and int(threads) > 0:
-        import torch
+    import torch
 
-        torch.set_num_threads(int(threads))
+    torch.set_num_threads(config.settings().torch_threads)
     try:
         return SentenceTransformer(str(path), device="cpu", local_files_only=True)
     except Exception as exc:  # any library error becomes one clear message
