@@ -409,7 +409,7 @@ def test_similar_timeliness_indicators_with_sources(asking):
     reply = asking.handle("有哪些类似项目的时效指标？")
     assert reply.action == "ask" and reply.sources
     assert all(s["kind"] == "indicator" and s["source"]["file"] for s in reply.sources)
-    assert "表" in reply.text and "第" in reply.text
+    assert "第" in reply.text and "行" in reply.text  # 项目名称（单位，年度，第N行）
     from assistant.checks import canonical_level2
 
     assert all(canonical_level2(s["level2"]) == "时效指标" for s in reply.sources)
@@ -424,8 +424,11 @@ def test_usual_satisfaction_target_from_statistics(asking):
 def test_similar_projects_and_drafting_with_retrieval(asking):
     reply = asking.handle(DESCRIPTION)
     assert not _errors(reply.findings)
-    assert any(s["kind"] == "project" for s in reply.sources)
-    assert any(s["kind"] == "draft" for s in reply.sources)  # each row's provenance
+    rows = [s for s in reply.sources if s["kind"] == "draft"]
+    assert rows  # each row's provenance
+    # A similar project is listed only when the draft uses one of its rows (no citation for show).
+    cited = " ".join(s["source"] for s in rows)
+    assert all(s["project_name"] in cited for s in reply.sources if s["kind"] == "project")
     projects = asking.handle("有哪些类似项目？")
     assert projects.sources and all(s["kind"] == "project" for s in projects.sources)
 
