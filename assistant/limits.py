@@ -33,6 +33,7 @@ MAX_SHEET_ROWS = 5_000  # rows in all sheets of an uploaded .xlsx (50 tables of 
 MAX_JSON_DEPTH = 32  # our JSON form nests 5 deep
 UPLOAD_SECONDS = 30  # reading one upload, at most
 UPLOAD_WORKERS = 2
+UPLOAD_WORKER_START_SECONDS = 300  # a new worker's start-up (it imports the app), waited for apart from reading
 
 MESSAGES = {
     "indicators": "指标过多：共 {n} 个，每张表最多 {limit} 个。请删减或拆分为多个项目表。",
@@ -111,8 +112,16 @@ def read_upload(path: Path, seconds: float = UPLOAD_SECONDS) -> Document:
     global _pool
     with _pool_lock:
         if _pool is None:
-            _pool = multiprocessing.get_context("spawn").Pool(UPLOAD_WORKERS, initializer=_lower_priority)
-            atexit.register(_close_pool, _pool)
+            pool = multiprocessing.get_context("spawn").Pool(UPLOAD_WORKERS, initializer=_lower_priority)
+            atexit.register(_close_pool, pool)
+            # Starting a worker (at the lowest priority, on a busy machine) is not reading the file:
+            # wait until one is up, so the reading limit below counts the reading only.
+            try:
+                pool.apply_async(os.getpid).get(UPLOAD_WORKER_START_SECONDS)
+            except multiprocessing.TimeoutError:
+                pool.terminate()
+                raise _refuse(path, "timeout", seconds=int(seconds)) from None
+            _pool = pool
         pool = _pool
     try:
         document, error = pool.apply_async(_read_upload_in_worker, (str(path),)).get(seconds)
