@@ -16,6 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import ui_flows as flows
 from page_client import PageClient
 from ui_server import chat_index_dir, chat_retriever, free_port, launch_chromium, running_app, ui_index_dir  # noqa: F401
 
@@ -26,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CLEAN_JSON = ROOT / "tests" / "data" / "clean_table.json"
 USERS = {"a": "pw1", "b": "pw2"}
 NAME_A = "甲的项目：城区道路维修"
-UPLOAD_PICK, UPLOAD_START = "选择项目表", "以此为草稿"
+UPLOADED = "作为当前草稿"  # the chat's words when an uploaded table opens as the draft
 slow = pytest.mark.slow
 
 
@@ -45,6 +46,16 @@ def _chat_text(outputs_chat) -> str:
     return json.dumps(outputs_chat, ensure_ascii=False)
 
 
+def _download(outputs: list, suffix: str) -> dict:
+    """The offered download (FileData) among an event's outputs: the file component's value,
+    sent as an update that also shows it under the export buttons."""
+    for output in outputs:
+        value = output.get("value") if isinstance(output, dict) and output.get("__type__") == "update" else output
+        if isinstance(value, dict) and value.get("orig_name", "").endswith(suffix):
+            return value
+    raise AssertionError(f"no {suffix} download in {outputs!r}")
+
+
 # --- the app with two users --------------------------------------------------------------------
 
 
@@ -61,10 +72,11 @@ def _login(url: str, user: str) -> PageClient:
 
 
 def _start_draft(client: PageClient, path: Path) -> tuple[str, list]:
-    """Load the page, upload `path`, start its first table as the draft: (browser token, outputs)."""
+    """Load the page, upload `path` with 上传表格 (one table: it opens as the draft at once):
+    (browser token, outputs)."""
     token = client.call("", None, None, kind="load")[1]
-    client.call("upload", client.upload(path), None, token, kind="upload")
-    outputs = client.call(UPLOAD_START, 0, None, token)
+    outputs = client.call("upload", client.upload(path), None, token, kind="upload")
+    assert UPLOADED in _chat_text(outputs), outputs
     return token, outputs
 
 
@@ -74,7 +86,7 @@ def test_exports_are_served_only_to_their_owner(app, tmp_path):
     with _login(url, "a") as a, _login(url, "b") as b:
         token, _ = _start_draft(a, _write_json(tmp_path / "a.json", [_table(NAME_A)]))
         outputs = a.call("export_xlsx", None, token)
-        download = next(o for o in outputs if isinstance(o, dict) and o.get("orig_name", "").endswith(".xlsx"))
+        download = _download(outputs, ".xlsx")
         own = a.fetch(download["url"])
         assert own.status_code == 200 and own.content[:2] == b"PK"
         assert b.fetch(download["url"]).status_code in (403, 404)  # the Gradio cache copy
@@ -114,7 +126,7 @@ def test_another_users_session_hash_gives_a_fresh_session(app, tmp_path):
         assert NAME_A not in json.dumps(drafts, ensure_ascii=False)
         # a's session is untouched: same draft, same history.
         outputs = a.call("send", "检查一下", None, token_a)
-        assert outputs[4] == NAME_A and "作为当前草稿" in _chat_text(outputs[3])
+        assert outputs[4] == NAME_A and UPLOADED in _chat_text(outputs[3])
     from assistant.chat.storage import DraftStore
 
     store = DraftStore(f"sqlite:///{data_dir / 'drafts.sqlite3'}")
@@ -161,22 +173,21 @@ def test_injected_markdown_makes_no_link_or_image_in_the_browser(app, tmp_path):
         page.on("request", lambda r: requests.append(r.url))
         page.set_default_timeout(60_000)
         page.goto(url)
-        page.get_by_role("textbox", name="输入消息", exact=True).wait_for()
-        page.get_by_text("上传已有表格").click()
-        page.locator("#upload input[type=file]").set_input_files(str(path))
-        page.get_by_text("已读取").wait_for()
-        page.get_by_role("button", name=UPLOAD_START).click()
-        page.locator("#chat").get_by_text("作为当前草稿").last.wait_for()
-        page.get_by_role("textbox", name="输入消息", exact=True).fill("6月底支出改为60%")
-        page.locator("#send").click()
-        page.locator("#chat").get_by_text("资金支出计划：6月底").last.wait_for()
-        page.get_by_role("textbox", name="输入消息", exact=True).fill("检查一下")
-        page.locator("#send").click()
-        page.locator("#chat").get_by_text("检查结果").last.wait_for()
+        flows.wait_ready(page)
+        before = flows.chat_count(page)
+        with page.expect_file_chooser() as chooser:
+            page.locator("#upload").click()  # 上传表格: one table opens as the draft at once
+        chooser.value.set_files(str(path))
+        flows.wait_reply(page, before, UPLOADED)
+        for message, reply in (("6月底支出改为60%", "资金支出计划：6月底"), ("检查一下", "检查结果")):
+            before = flows.chat_count(page)
+            flows.message_box(page).fill(message)
+            page.locator("#send").click()
+            flows.wait_reply(page, before, reply)
         page.wait_for_timeout(1500)
         chat = page.locator("#chat")
         text = chat.inner_text()
-        links = chat.locator(f"a[href*='{port}']").count()
+        links = page.locator(f"a[href*='{port}']").count()  # in the chat or anywhere on the page
         images = page.locator(f"img[src*='{port}']").count()
         browser.close()
     sink.shutdown()
@@ -361,7 +372,7 @@ def test_without_login_session_and_files_stay_with_their_browser(open_app, tmp_p
     with PageClient(url) as first, PageClient(url) as other:
         token, _ = _start_draft(first, _write_json(tmp_path / "a.json", [_table(NAME_A)]))
         outputs = first.call("export_json", None, token)
-        download = next(o for o in outputs if isinstance(o, dict) and o.get("orig_name", "").endswith(".json"))
+        download = _download(outputs, ".json")
         assert first.fetch(download["url"]).status_code == 200
         assert other.fetch(download["url"]).status_code in (403, 404)
         outputs = other.call("send", "项目名称改为乙改的名字", None, None, session_hash=first.session_hash)

@@ -1,7 +1,8 @@
 """End to end in a real browser: Debian's Chromium driven by Playwright against app.py.
 
-Type a project description, see the draft with no errors, change a value through the chat,
-export Word and open the downloaded file, and keep a screenshot."""
+Type a project description, see the draft with no errors, change a value through the chat and
+in the grid, export Word and open the downloaded file, keep a screenshot; reload the page (the
+last draft opens again and is listed under 我的草稿); upload a table whose text is markup."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
+import ui_flows as flows
+from playwright.sync_api import expect
 from ui_server import CHROMIUM, chat_index_dir, chat_retriever, launch_chromium, running_app, ui_index_dir  # noqa: F401
 
 pytestmark = pytest.mark.slow
@@ -37,23 +39,26 @@ def page(app_url):
         page = context.new_page()
         page.set_default_timeout(TIMEOUT_MS)
         page.goto(app_url)
-        page.get_by_role("textbox", name="输入消息", exact=True).wait_for()
+        flows.wait_ready(page)
         yield page
         context.close()
         browser.close()
 
 
-def _send(page, text: str, expect: str) -> None:
-    """Type a message, send it, wait until the chat shows `expect`."""
-    count = page.locator("#chat .message").count()
-    page.get_by_role("textbox", name="输入消息", exact=True).fill(text)
+def _send(page, text: str, reply: str) -> None:
+    """Type a message, send it with 发送, wait until the reply shows `reply`."""
+    before = flows.chat_count(page)
+    flows.message_box(page).fill(text)
     page.locator("#send").click()
-    page.wait_for_function(f"document.querySelectorAll('#chat .message').length > {count}")
-    page.locator("#chat").get_by_text(expect).last.wait_for()
+    flows.wait_reply(page, before, reply)
 
 
 def _project_name(page) -> str:
     return page.get_by_role("textbox", name="项目名称", exact=True).input_value()
+
+
+def _findings(page) -> str:
+    return page.locator("#findings-list").inner_text()
 
 
 def test_draft_edit_export_in_browser(page, tmp_path):
@@ -63,8 +68,10 @@ def test_draft_edit_export_in_browser(page, tmp_path):
     assert _project_name(page) == PROJECT
     indicators = page.locator("#indicators")
     indicators.get_by_text("≥200人次").first.wait_for()
-    findings = page.locator("#findings").inner_text()
+    findings = _findings(page)
+    assert "检查结果" in findings or "未发现问题" in findings, findings  # the findings list is filled
     assert "❌" not in findings, findings  # no error rows (errors are listed first, marked ❌)
+    assert "❌" not in indicators.inner_text()  # nor marked on a row of the grid
 
     _send(page, "把培训人数改为300人次", "已修改")
     indicators.get_by_text("≥300人次").first.wait_for()
@@ -96,13 +103,52 @@ def test_script_in_message_is_shown_as_text(page):
 
 def test_edit_a_value_in_the_grid(page):
     cell = page.locator("#indicators").get_by_text("≥300人次").first
+    cell.wait_for()
     cell.dblclick()
     page.keyboard.press("Control+A")
     page.keyboard.type("≥320人次")
+    before = flows.chat_count(page)
     page.keyboard.press("Enter")
-    page.locator("#chat").get_by_text("已保存表格中的修改").last.wait_for()
+    flows.wait_reply(page, before, "已保存表格中的修改")
     assert "≥320人次" in page.locator("#indicators").inner_text()
-    assert "❌" not in page.locator("#findings").inner_text()
+    assert "≥300人次" not in page.locator("#indicators").inner_text()
+    assert "❌" not in _findings(page)
+
+
+def _draft_options(page):
+    """Open 「我的草稿」 and return its options (the list the load event or 刷新 filled)."""
+    page.locator("#drafts input").click()
+    return page.get_by_role("option", name=re.compile(re.escape(PROJECT)))
+
+
+def test_my_drafts_survive_a_reload(page):
+    page.reload()
+    flows.wait_ready(page)
+    # The page's load event reopens the last draft: the one the grid edit saved.
+    page.locator("#chat").get_by_text(f"已打开草稿《{PROJECT}》").first.wait_for()
+    assert _project_name(page) == PROJECT
+    flows.grid_has(page, "≥320人次")
+    assert "≥300人次" not in page.locator("#indicators").inner_text()
+    # ... and it is listed under 「我的草稿」, shown as the open one.
+    assert PROJECT in page.locator("#drafts input").input_value()
+    option = _draft_options(page).first
+    option.wait_for()
+    page.keyboard.press("Escape")
+
+    # A new, empty draft; then the saved one again from the list.
+    before = flows.chat_count(page)
+    page.locator("#new").click()
+    page.wait_for_function(f"document.querySelectorAll('#chat .message').length > {before}")
+    expect(page.get_by_role("textbox", name="项目名称", exact=True)).to_have_value("", timeout=TIMEOUT_MS)
+    assert "≥320人次" not in page.locator("#indicators").inner_text()
+    option = _draft_options(page).first
+    option.wait_for()
+    option.click()
+    before = flows.chat_count(page)
+    page.locator("#drafts_open").click()
+    flows.wait_reply(page, before, "已打开草稿")
+    assert _project_name(page) == PROJECT
+    flows.grid_has(page, "≥320人次")  # as saved by the grid edit
 
 
 def test_uploaded_table_with_markup_is_shown_as_text(page, tmp_path):
@@ -116,37 +162,13 @@ def test_uploaded_table_with_markup_is_shown_as_text(page, tmp_path):
     }
     path = tmp_path / "上传.json"
     path.write_text(json.dumps([table], ensure_ascii=False), encoding="utf-8")
-    page.get_by_text("上传已有表格").click()
-    page.locator("#upload input[type=file]").set_input_files(str(path))
-    page.get_by_text("已读取").wait_for()
-    page.get_by_role("button", name="以此为草稿").click()
-    page.locator("#chat").get_by_text("作为当前草稿").last.wait_for()
+    before = flows.chat_count(page)
+    with page.expect_file_chooser() as chooser:
+        page.locator("#upload").click()  # 上传表格: one table opens at once, with its findings
+    chooser.value.set_files(str(path))
+    flows.wait_reply(page, before, "作为当前草稿")
     assert _project_name(page).startswith("<script>")
     assert '<img src=x onerror="window.__xss2=1">' in page.locator("#indicators").inner_text()
-    assert page.locator("#indicators img").count() == 0 and page.locator("#findings img").count() == 0
+    assert page.locator("#indicators img").count() == 0 and page.locator("#findings-list img").count() == 0
     assert page.evaluate("window.__xss2") is None and page.evaluate("window.__xss3") is None
-    assert page.locator("#findings").get_by_text("❌").count() > 0  # the checker ran on the upload
-
-
-def test_my_drafts_survive_a_reload(page):
-    page.reload()
-    page.get_by_role("textbox", name="输入消息", exact=True).wait_for()
-    # The page's load event fills the chat greeting and 「我的草稿」 together: wait for it.
-    page.wait_for_function("document.querySelectorAll('#chat .message').length > 0")
-    assert _project_name(page) == ""
-    page.get_by_text("我的草稿").first.click()
-    option = page.get_by_role("option", name=re.compile(PROJECT)).first
-    for _ in range(3):  # the list comes with the load event; 「刷新」 asks again, as a user would
-        page.locator("#drafts input").click()
-        try:
-            option.wait_for(timeout=10_000)
-            break
-        except PlaywrightTimeout:
-            page.keyboard.press("Escape")
-            page.get_by_role("button", name="刷新").click()
-            page.wait_for_timeout(1_000)
-    option.click()
-    page.get_by_role("button", name="打开").click()
-    page.locator("#chat").get_by_text("已打开草稿").wait_for()
-    assert _project_name(page) == PROJECT
-    page.locator("#indicators").get_by_text("≥320人次").first.wait_for()  # as saved by the grid edit
+    assert page.locator("#findings-list").get_by_text("❌").count() > 0  # the checker ran on the upload
