@@ -169,9 +169,9 @@ def _with_cookie(send: Any, value: str) -> Any:
     return wrapped
 
 
-def _recording_uploads(send: Any, who: str | None) -> Any:
-    """Hold the upload's answer (a JSON list of the stored paths) until its paths are recorded
-    as the requester's, so the first read of an upload already finds its owner."""
+def whole_response(send: Any, finish: Any) -> Any:
+    """An ASGI `send` that holds a response until its whole body is in, then passes the start
+    message and the body through `finish(start, body) -> (start, body)` and sends them."""
     start: dict | None = None
     body = bytearray()
 
@@ -180,24 +180,35 @@ def _recording_uploads(send: Any, who: str | None) -> Any:
         if message["type"] == "http.response.start":
             start = message
             return
-        if message["type"] == "http.response.body" and start is not None:
-            body.extend(message.get("body", b""))
-            if message.get("more_body"):
-                return
-            if start.get("status") == 200:
-                try:
-                    paths = json.loads(bytes(body))
-                except ValueError:
-                    paths = []
-                for path in paths if isinstance(paths, list) else []:
-                    if isinstance(path, str):
-                        own(path, who)
-            await send(start)
-            await send({"type": "http.response.body", "body": bytes(body)})
+        if message["type"] != "http.response.body" or start is None:
+            await send(message)
             return
-        await send(message)
+        body.extend(message.get("body", b""))
+        if message.get("more_body"):
+            return
+        head, data = finish(start, bytes(body))
+        await send(head)
+        await send({"type": "http.response.body", "body": data})
 
     return wrapped
+
+
+def _recording_uploads(send: Any, who: str | None) -> Any:
+    """Hold the upload's answer (a JSON list of the stored paths) until its paths are recorded
+    as the requester's, so the first read of an upload already finds its owner."""
+
+    def finish(start: dict, body: bytes) -> tuple[dict, bytes]:
+        if start.get("status") == 200:
+            try:
+                paths = json.loads(body)
+            except ValueError:
+                paths = []
+            for path in paths if isinstance(paths, list) else []:
+                if isinstance(path, str):
+                    own(path, who)
+        return start, body
+
+    return whole_response(send, finish)
 
 
 async def _not_found(send: Any) -> None:

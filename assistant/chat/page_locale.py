@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from assistant.chat.files import whole_response
+
 LOCALE = "zh-CN"
 FORCE_SCRIPT = (
     "<script>(()=>{const d=(k,v)=>Object.defineProperty(Navigator.prototype,k,{get:()=>v,configurable:true});"
@@ -67,24 +69,11 @@ class ChineseLocale:
         if scope["type"] != "http" or scope.get("method") != "GET" or scope.get("path") not in PAGE_PATHS:
             await self.app(scope, receive, send)
             return
-        start: dict | None = None
-        body = bytearray()
-
-        async def rewriting(message: dict) -> None:
-            nonlocal start
-            if message["type"] == "http.response.start":
-                start = message
-                return
-            if message["type"] != "http.response.body" or start is None:
-                await send(message)
-                return
-            body.extend(message.get("body", b""))
-            if message.get("more_body"):
-                return
+        def finish(start: dict, body: bytes) -> tuple[dict, bytes]:
             headers = dict(start.get("headers") or [])
-            data = localise(bytes(body)) if b"text/html" in headers.get(b"content-type", b"") else bytes(body)
+            data = localise(body) if b"text/html" in headers.get(b"content-type", b"") else body
             kept = [(k, v) for k, v in start.get("headers") or [] if k.lower() != b"content-length"]
-            await send({**start, "headers": [*kept, (b"content-length", str(len(data)).encode("ascii"))]})
-            await send({"type": "http.response.body", "body": data})
+            return {**start, "headers": [*kept, (b"content-length", str(len(data)).encode("ascii"))]}, data
 
+        rewriting = whole_response(send, finish)
         await self.app(scope, receive, rewriting)
