@@ -106,28 +106,37 @@ def _lower_priority() -> None:
     os.nice(19)
 
 
-def read_upload(path: Path, seconds: float = UPLOAD_SECONDS) -> Document:
-    """Read an uploaded file within the limits, in a worker process at lower priority; a file
-    that takes longer than `seconds` is given up (the worker is replaced)."""
+def _workers():
+    """The upload worker pool and the pending result that says its first worker is up (started
+    on first use)."""
     global _pool
     with _pool_lock:
         if _pool is None:
             pool = multiprocessing.get_context("spawn").Pool(UPLOAD_WORKERS, initializer=_lower_priority)
             atexit.register(_close_pool, pool)
-            # Starting a worker (at the lowest priority, on a busy machine) is not reading the file:
-            # wait until one is up, so the reading limit below counts the reading only.
-            try:
-                pool.apply_async(os.getpid).get(UPLOAD_WORKER_START_SECONDS)
-            except multiprocessing.TimeoutError:
-                pool.terminate()
-                raise _refuse(path, "timeout", seconds=int(seconds)) from None
-            _pool = pool
-        pool = _pool
+            _pool = (pool, pool.apply_async(os.getpid))
+        return _pool
+
+
+def start_upload_workers() -> None:
+    """Start the upload workers ahead of the first upload (returns at once)."""
+    _workers()
+
+
+def read_upload(path: Path, seconds: float = UPLOAD_SECONDS) -> Document:
+    """Read an uploaded file within the limits, in a worker process at lower priority; a file
+    that takes longer than `seconds` is given up (the worker is replaced)."""
+    global _pool
+    workers = _workers()
+    pool, up = workers
+    # Starting a worker (at the lowest priority, on a busy machine) is not reading the file:
+    # wait until one is up, so the reading limit below counts the reading only.
     try:
+        up.get(UPLOAD_WORKER_START_SECONDS)
         document, error = pool.apply_async(_read_upload_in_worker, (str(path),)).get(seconds)
     except multiprocessing.TimeoutError:
         with _pool_lock:
-            if _pool is pool:
+            if _pool is workers:
                 _pool = None
         pool.terminate()
         raise _refuse(path, "timeout", seconds=int(seconds)) from None

@@ -28,7 +28,7 @@ from typing import Any, Callable
 import gradio as gr
 from starlette.middleware import Middleware
 
-from assistant import config
+from assistant import config, limits
 from assistant.chat import files, page_locale, page_view, view
 from assistant.chat.auth import MESSAGES as AUTH_MESSAGES
 from assistant.chat.auth import load_users, make_auth
@@ -144,8 +144,8 @@ def _safe(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 class _RetrieverStarter:
-    """Opens the shared retriever once: after the first page has loaded, or after a delay, so
-    that loading the embedding model does not slow the first page."""
+    """Opens the shared retriever and starts the upload workers once: after the first page has
+    loaded, or after a delay, so that loading them does not slow the first page."""
 
     def __init__(self, backend: Any) -> None:
         self.backend = backend
@@ -155,6 +155,7 @@ class _RetrieverStarter:
         if not self._started.is_set():
             self._started.set()
             self.backend.start_background_open()
+            limits.start_upload_workers()
 
     def start_later(self, delay: float = RETRIEVER_DELAY_S) -> None:
         timer = threading.Timer(delay, self.start)

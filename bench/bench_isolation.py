@@ -22,6 +22,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -39,7 +40,7 @@ CLEAN_JSON = ROOT / "tests" / "data" / "clean_table.json"
 TURNS = ["6月底支出改为60%", "检查一下", "6月底支出改为50%", "撤销"]
 PAUSE_S = (1.0, 2.0)
 ROUNDS = 3  # idle and loaded alternate, so a change in the machine's other load hits both
-UPLOAD_START = "以此为草稿"
+REFUSED = "无法读取"  # the start of an upload refusal in the chat
 TARGET_RATIO = 2.0
 
 
@@ -74,9 +75,17 @@ def _files(folder: Path) -> tuple[Path, Path, Path]:
 
 def _start(client: PageClient, path: Path) -> str:
     token = client.call("", None, None, kind="load")[1]
-    client.call("upload", client.upload(path), None, token, kind="upload")
-    client.call(UPLOAD_START, 0, None, token)
+    client.call("upload", client.upload(path), None, token, kind="upload")  # one table: opened at once
     return token
+
+
+def _refusal(outputs: Any) -> str:
+    """The chat's refusal line among an upload's outputs (searched through nested lists and
+    dicts), or ""."""
+    if isinstance(outputs, str):
+        return next((line.strip() for line in outputs.splitlines() if REFUSED in line), "")
+    items = outputs.values() if isinstance(outputs, dict) else outputs if isinstance(outputs, list) else []
+    return next((found for found in map(_refusal, items) if found), "")
 
 
 def light_session(url: str, small: Path, turns: int, seed: int) -> list[float]:
@@ -99,14 +108,13 @@ def heavy_user(url: str, maximal: Path, rows: Path, stop: threading.Event, done:
         while not stop.is_set():
             start = time.perf_counter()
             client.call("upload", client.upload(maximal), None, token, kind="upload")
-            client.call(UPLOAD_START, 0, None, token)
             for text in ("6月底支出改为70%", "检查一下", "撤销"):
                 client.call("send", text, None, token)
             done.append((f"{limits.MAX_INDICATORS}-indicator table: upload, draft, 3 turns", time.perf_counter() - start, ""))
             if stop.is_set():
                 break
             start = time.perf_counter()
-            note = client.call("upload", client.upload(rows), None, token, kind="upload")[2]
+            note = _refusal(client.call("upload", client.upload(rows), None, token, kind="upload"))
             done.append(("100,000-row xlsx: upload", time.perf_counter() - start, note))
 
 

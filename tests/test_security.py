@@ -207,6 +207,19 @@ def _service(tmp_path):
                        "user:a")
 
 
+def test_upload_workers_start_apart_from_the_reading_limit():
+    """Workers started ahead (as the page does after its first load) read a file; a read over
+    its limit is refused in Chinese and the next upload still works (a fresh pool)."""
+    from assistant import limits
+
+    limits.start_upload_workers()
+    assert limits.read_upload(CLEAN_JSON).tables
+    with pytest.raises(limits.LimitError) as refused:
+        limits.read_upload(CLEAN_JSON, seconds=0.0001)
+    assert "秒内未能读完" in refused.value.message and "clean_table.json" in str(refused.value)
+    assert limits.read_upload(CLEAN_JSON).tables
+
+
 def test_upload_limits_have_chinese_messages(tmp_path):
     service = _service(tmp_path)
     big = _table("超长指标表")
