@@ -102,8 +102,14 @@ def _close_pool(pool) -> None:
     pool.join()
 
 
-def _lower_priority() -> None:
+def _start_worker() -> None:
+    """A worker runs at the lowest priority and has its parsers loaded before the first file."""
     os.nice(19)
+    import assistant.parsers.docx_tables  # noqa: F401
+    import assistant.parsers.json_form  # noqa: F401
+    import assistant.parsers.seed_txt  # noqa: F401
+    import assistant.parsers.xlsx_rows  # noqa: F401
+    import assistant.values  # noqa: F401  (the value parser every indicator uses)
 
 
 def _workers():
@@ -112,7 +118,7 @@ def _workers():
     global _pool
     with _pool_lock:
         if _pool is None:
-            pool = multiprocessing.get_context("spawn").Pool(UPLOAD_WORKERS, initializer=_lower_priority)
+            pool = multiprocessing.get_context("spawn").Pool(UPLOAD_WORKERS, initializer=_start_worker)
             atexit.register(_close_pool, pool)
             _pool = (pool, pool.apply_async(os.getpid))
         return _pool
