@@ -157,6 +157,22 @@ def test_free_text_brief_gets_a_clean_name_and_goal():
     assert values.get("合格率") == "≥90%" or "≥90%" in values.values()
 
 
+@pytest.mark.parametrize("text, name", [
+    ("今年给全县80岁以上老人发高龄津贴，大概3200人，每人每月100元，全年预算384万元", "80岁以上老人高龄津贴发放项目"),
+    ("给困难残疾人发生活补贴，预算60万元，500人", "困难残疾人生活补贴发放项目"),
+])
+def test_a_spoken_verb_becomes_the_usual_word_in_the_name(text, name):
+    assert brief_from_text(text).name.endswith(name)
+
+
+def test_the_served_group_loses_the_verb_before_it():
+    brief = brief_from_text("2026年工业企业安全生产隐患排查服务项目，预算45万元，检查规上工业企业150家次，隐患整改闭环率达到95%")
+    result = draft_brief(brief, None, use_llm=False)
+    satisfaction = [r.level3 for r in result.table.indicators if r.level1 == "满意度指标"]
+    assert satisfaction == ["规上工业企业满意度"]
+    assert "维护检查" not in result.table.goal and "安全事，" not in result.table.goal
+
+
 def test_mof_profile_layout():
     brief = BRIEF.model_copy(update={"profile": "mof-2021"})
     result = draft_brief(brief, None, use_llm=False)

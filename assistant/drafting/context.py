@@ -70,7 +70,7 @@ def _beneficiary(text: str, types: list[ProjectType]) -> str:
         m = pattern.search(text)
         if m:
             who = _WHO_CLEAN.sub("", m.group("who")).strip("、和及")
-            who = re.sub(r"^(?:培训|慰问|救助|服务|资助|帮扶|补贴|补助)(?=[\u4e00-\u9fff]{2})", "", who)
+            who = re.sub(r"^(?:培训|慰问|救助|服务|资助|帮扶|补贴|补助|检查|排查|巡查|督查|抽查|走访|指导|培育|扶持|奖励|表彰)(?=[\u4e00-\u9fff]{2})", "", who)
             who = re.sub(r"^.*?的", "", who) if "的" in who and len(who) > 6 else who
             if 2 <= len(who) <= 10 and _PEOPLE_END.search(who) and not re.search(r"项目|资金|经费|工作", who):
                 return who

@@ -54,7 +54,7 @@ _LEAD_WORDS = re.compile(
 _ACTION = re.compile(r"^(?:办|举办|开展|组织|实施|搞|做|安排|启动|建设|新建|购置|采购|购买|添置|买|给|为|对|面向)+")
 _PURCHASE = re.compile(r"^(?:购置|采购|购买|添置|买)")
 _COUNT_WORDS = re.compile(r"^(?:\d+(?:\.\d+)?|[一二两三四五六七八九十]+)(?:期|个|批|次|项|场|轮|家|座|套|台|辆|件|部|架|艘)")
-_FOR_GROUP = re.compile(r"^(?:给|为|对|面向)(?P<group>[^，。,；;]{2,30}?)(?:这些|等|的)?(?P<verb>免费接种|免费|代缴|发放|接种|开展|提供|办|举办|实施|进行|购置|采购|配备|配发|安装|更换|补贴|资助|各配|配)(?P<rest>.*)$")
+_FOR_GROUP = re.compile(r"^(?:给|为|对|面向)(?P<group>[^，。,；;]{2,30}?)(?:这些|等|的)?(?P<verb>免费接种|免费|代缴|发放|发(?![展现])|接种|开展|提供|办|举办|实施|进行|购置|采购|配备|配发|安装|更换|补贴|资助|各配|配)(?P<rest>.*)$")
 _ENDS = ("项目", "经费", "资金", "工程", "专项")
 
 
@@ -205,7 +205,7 @@ def _subject(phrase: str) -> str:
         who = re.sub(r"^\d+[个所家户处]", "", who)
         who = re.split(r"这些|等", who)[-1] if re.search(r"这些|等", who) else who
         who = re.sub(r"的", "", who)
-        verb = {"各配": "配备", "配": "配备"}.get(group.group("verb"), group.group("verb")).replace("免费", "")
+        verb = {"各配": "配备", "配": "配备", "发": "发放"}.get(group.group("verb"), group.group("verb")).replace("免费", "")
         rest = re.sub(r"^(?:免费)?(?:接种|代缴|发放|办|举办|开展|提供|实施|进行)?", "", group.group("rest"))
         rest = re.sub(r"^(?:\d+|[一二两三四五六七八九十]+)[套台个件辆部]", "", rest)  # 「各配一套视频会议终端」
         verb = verb or re.match(r"(?:免费)?(接种|代缴|发放)?", group.group("rest")).group(1) or ""

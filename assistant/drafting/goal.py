@@ -64,7 +64,7 @@ def _target_phrase(row: Indicator) -> str:
         if not row.value.startswith(("通过", "无", "达到")):
             return ""
         if row.value == "无":
-            return "无" + re.sub(r"(?:发生数|数|件数|起数|情况)$", "", row.level3)  # 「无监管领域重大安全事件」
+            return "无" + re.sub(r"(?:发生数|起数|(?<!事)件数|数|情况)$", "", row.level3)  # 「无监管领域重大安全事件」
         name = row.level3.removesuffix("情况")
         core = row.value.removeprefix("通过")
         return f"{name.replace(core, '') or name}{row.value}"  # 「成果专家评审情况」+「通过专家评审」 -> 成果通过专家评审
