@@ -173,6 +173,12 @@ def test_the_served_group_loses_the_verb_before_it():
     assert "维护检查" not in result.table.goal and "安全事，" not in result.table.goal
 
 
+def test_the_trained_group_is_whom_satisfaction_asks():
+    brief = brief_from_text("2026年农村实用人才培训项目，预算20万元，培训农民400人次，举办培训班4期，11月底完成")
+    result = draft_brief(brief, None, use_llm=False)
+    assert [r.level3 for r in result.table.indicators if r.level1 == "满意度指标"] == ["农民满意度"]
+
+
 def test_mof_profile_layout():
     brief = BRIEF.model_copy(update={"profile": "mof-2021"})
     result = draft_brief(brief, None, use_llm=False)

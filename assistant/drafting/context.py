@@ -19,6 +19,7 @@ _SERVES = (
     re.compile(r"面向(?P<who>[\u4e00-\u9fff、和及]{2,20}?)(?:[,，。；;]|开展|举办|提供|实施)"),
     re.compile(r"(?:为|给|对(?!象))(?:全县|全区|全市|辖区|县内)?(?P<who>[\u4e00-\u9fff、和及]{2,24}?)(?:\d|免费|发放|提供|给予|开展|实施|减免|代缴|接种|办|购买|进行)"),
     re.compile(r"(?:^|[，,、的])(?P<who>[\u4e00-\u9fff]{2,10}?(?:对象|人员|群众|农户|企业|学员))\d"),
+    re.compile(r"(?:培训|慰问|救助|资助|帮扶|补贴|补助|检查|走访)(?P<who>[\u4e00-\u9fff]{2,10}?)\d"),  # 培训农民400人次
 )
 # A group of people or organisations ends with one of these (食品, 全县 are not whom a project serves).
 _PEOPLE_END = re.compile(
