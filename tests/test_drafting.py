@@ -4,6 +4,7 @@ honest bases, money that adds up, a clean name and goal, nothing its own checker
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -11,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
+
+from ui_server import chat_index_dir, chat_retriever, ui_index_dir  # noqa: F401 (session fixtures)
 
 from assistant.checks import lint_table
 from assistant.drafting import Brief, draft_brief
@@ -214,7 +217,8 @@ def test_bad_briefs_are_refused_in_chinese(fields, message):
     assert message in str(info.value)
 
 
-def test_cli_draft_json_and_text(tmp_path):
+def test_cli_draft_json_and_text(tmp_path, ui_index_dir):  # noqa: F811 (the session's index, built once)
+    env = {**os.environ, "ASSISTANT_INDEX_DIR": str(ui_index_dir)}
     briefs = tmp_path / "briefs.jsonl"
     briefs.write_text(
         "\n".join(json.dumps(b, ensure_ascii=False) for b in [
@@ -224,13 +228,14 @@ def test_cli_draft_json_and_text(tmp_path):
         encoding="utf-8",
     )
     out = subprocess.run([sys.executable, "-m", "assistant", "draft", "--json", "--no-llm", "--briefs", str(briefs)],
-                         capture_output=True, text=True, cwd=ROOT)
+                         capture_output=True, text=True, cwd=ROOT, env=env)
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert [t["project_name"] for t in data] == ["企业家培训", "环保驻企补贴"]
     assert all(all(i.get("source") for i in t["indicators"]) for t in data)
     out = subprocess.run([sys.executable, "-m", "assistant", "draft", "--no-llm", "--text",
-                          "我们局今年要办一期企业家培训班，预算8万元，培训企业家60人次"], capture_output=True, text=True, cwd=ROOT)
+                          "我们局今年要办一期企业家培训班，预算8万元，培训企业家60人次"], capture_output=True, text=True, cwd=ROOT,
+                         env=env)
     assert out.returncode == 0, out.stderr
     assert "项目类型：培训/会议" in out.stdout and "企业家培训项目" in out.stdout and "Building prefix" not in out.stderr
 
