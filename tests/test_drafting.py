@@ -182,6 +182,14 @@ def test_the_trained_group_is_whom_satisfaction_asks():
     assert [r.level3 for r in result.table.indicators if r.level1 == "满意度指标"] == ["农民满意度"]
 
 
+def test_a_bare_object_word_is_not_the_served_group_and_在岗_keeps_its_在():
+    brief = Brief(name="2026年公益性岗位补贴", year=2026, budget=500000,
+                  usage="全县符合条件的困难老年人补贴对象200人，每人每月200元，全年12个月，在岗人员月出勤率不低于90%")
+    result = draft_brief(brief, None, use_llm=False)
+    names = [r.level3 for r in result.table.indicators]
+    assert "对象满意度" not in names and "在岗人员月出勤率" in names, names
+
+
 def test_mof_profile_layout():
     brief = BRIEF.model_copy(update={"profile": "mof-2021"})
     result = draft_brief(brief, None, use_llm=False)

@@ -25,6 +25,7 @@ _SERVES = (
 _PEOPLE_END = re.compile(
     r"(?:人|员|户|者|生|童|女|儿|企业|单位|家庭|对象|群众|居民|老人|农民|职工|主体|合作社|机构|士兵|人才|青年|妇女|干部|家长|师)$"
 )
+_TOO_GENERIC = ("对象", "人员", "企业")  # says nothing of whom: the next clue is tried
 _WHO_CLEAN = re.compile(r"^(?:享受|符合条件的|符合|所有|全体|辖区内|已|当年|本县|县内|重点)+|(?:这些|等|们)$")
 # The main act of a project, from its name (for names of counts the brief leaves bare: 接种人数).
 PROJECT_VERBS = (
@@ -73,10 +74,11 @@ def _beneficiary(text: str, types: list[ProjectType]) -> str:
             who = _WHO_CLEAN.sub("", m.group("who")).strip("、和及")
             who = re.sub(r"^(?:培训|慰问|救助|服务|资助|帮扶|补贴|补助|检查|排查|巡查|督查|抽查|走访|指导|培育|扶持|奖励|表彰)(?=[\u4e00-\u9fff]{2})", "", who)
             who = re.sub(r"^.*?的", "", who) if "的" in who and len(who) > 6 else who
-            if 2 <= len(who) <= 10 and _PEOPLE_END.search(who) and not re.search(r"项目|资金|经费|工作", who):
+            if (2 <= len(who) <= 10 and _PEOPLE_END.search(who) and who not in _TOO_GENERIC
+                    and not re.search(r"项目|资金|经费|工作", who)):
                 return who
     for group in GROUP_NOUNS:
-        if group in text and group not in ("对象", "人员", "企业"):
+        if group in text and group not in _TOO_GENERIC:
             return group
     default = next((t.beneficiaries[0] for t in types if t.beneficiaries), "服务对象")
     return default
