@@ -9,14 +9,13 @@ the year; they are read once per corpus folder (and again when a file there chan
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant import config
+from assistant import corpus
 
 MESSAGES = {
     "label": "{project}（{meta}）{row}",
@@ -74,7 +73,7 @@ def clean_unit(unit: str | None) -> str:
 
 
 class _Catalogue:
-    """(file, table number) -> (project, unit, year), read from corpus/tables/*.json."""
+    """(file, table number) -> (project, unit, year), read from the corpus's tables (corpus.entries)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -87,23 +86,16 @@ class _Catalogue:
         return (str(folder), tuple((p.name, p.stat().st_mtime_ns) for p in files))
 
     def _load(self) -> None:
-        folder = config.corpus_dir() / "tables"
+        folder = corpus.tables_dir()
         key = self._folder_key(folder)
         if key == self._key:
             return
         tables: dict[tuple[str, int], tuple[str, str, int | None]] = {}
         by_name: dict[tuple[str, str], int] = {}
-        for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                continue
-            source = str(data.get("source_file") or path.name)
-            for number, table in enumerate(data.get("tables") or [], start=1):
-                name = str(table.get("project_name") or "")
-                year = table.get("year") if isinstance(table.get("year"), int) else None
-                tables[(source, number)] = (name, clean_unit(table.get("department")), year)
-                by_name.setdefault((source, name), number)
+        for entry in corpus.entries():
+            for number, table in enumerate(entry.document.tables, start=1):
+                tables[(entry.source_file, number)] = (table.project_name, clean_unit(table.department), table.year)
+                by_name.setdefault((entry.source_file, table.project_name), number)
         self._tables, self._by_name, self._key = tables, by_name, key
 
     def lookup(self, file: str, table: int | None, project: str) -> tuple[int | None, str, str, int | None]:
@@ -153,5 +145,5 @@ def original_file(source: dict[str, Any]) -> Path | None:
     found = provenance(source)
     if not found.file or "/" in found.file or "\\" in found.file or found.file.startswith("."):
         return None
-    path = config.corpus_dir() / "sources" / found.file
+    path = corpus.sources_dir() / found.file
     return path if path.is_file() else None
