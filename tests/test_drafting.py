@@ -190,6 +190,14 @@ def test_a_bare_object_word_is_not_the_served_group_and_在岗_keeps_its_在():
     assert "对象满意度" not in names and "在岗人员月出勤率" in names, names
 
 
+def test_a_target_for_the_year_is_not_a_second_deadline():
+    brief = Brief(name="2026年县图书馆数字资源采购项目", year=2026, budget=280000,
+                  usage="采购电子图书2万册、数据库3个，年内读者访问量达到10万人次，6月底前完成采购")
+    result = draft_brief(brief, None, use_llm=False)
+    times = [r.value for r in result.table.indicators if r.level2 == "时效指标"]
+    assert times == ["2026年6月底前"], times
+
+
 def test_mof_profile_layout():
     brief = BRIEF.model_copy(update={"profile": "mof-2021"})
     result = draft_brief(brief, None, use_llm=False)

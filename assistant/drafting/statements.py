@@ -198,6 +198,7 @@ _MONTH = r"(?:(?P<from>1[0-2]|[1-9])月?(?:至|到|-|—|～|~))?(?P<month>1[0-2
 _DEADLINE = re.compile(
     rf"(?P<lead>[\u4e00-\u9fff\d]{{0,12}}?)(?:在)?{_MONTH}(?P<before>前|之前|以前|底前)?[)）]?(?P<rest>(?:(?!第)[\u4e00-\u9fff]){{0,14}})"
 )
+_TARGET_LEVEL = re.compile(r"达到|不低于|不少于|不高于|超过|提高到|提升到")
 _YEAR_END = re.compile(r"(?P<lead>[\u4e00-\u9fff]{0,10}?)(?:年底前|年底|年内|年末前|当年内|年度内|本年度内)(?P<rest>[\u4e00-\u9fff\dA-Za-z.]{0,16})")
 _HALF = re.compile(r"(?P<lead>[\u4e00-\u9fff]{0,10}?)(?P<when>上半年|一季度|第一季度|二季度|第二季度|三季度|第三季度|汛期前|汛前|"
                    r"国庆前|国庆节前|元旦前|春耕前|开学前|秋季开学前|入冬前|供暖前|麦收前|三夏前)(?P<rest>[\u4e00-\u9fff]{0,14})")
@@ -485,6 +486,10 @@ def _deadlines(clause: str, found: list[Statement]) -> tuple[list[Statement], st
             if any(s.kind == "deadline" and (s.month == month or when_word) for s in out):
                 # 「汛期前（6月底前）完成主体工程」: the month said outright wins over the season
                 clause = _consume(clause, m)
+                continue
+            if fixed and _TARGET_LEVEL.search(m.group("rest") or ""):
+                # 「年内读者访问量达到10万人次」: the period of a target, not a deadline
+                clause = _consume_time(clause, m)
                 continue
             event, subject = _event(m.group("lead"), m.group("rest"), found + out)
             out.append(Statement("deadline", m.group(0), _deadline_name(event, subject), month=month,
