@@ -91,6 +91,9 @@ def test_descriptions_become_drafts():
     assert parse_message(DESCRIPTION) == Draft(text=intents.normalise(DESCRIPTION))
     assert isinstance(parse_message("新建项目：旧厂房改为创业孵化基地，预算300万元"), Draft)
     assert isinstance(parse_message(OTHER_DESCRIPTION), Draft)
+    # No 项目/工程 in it: the drafter's project types recognise the kind of work.
+    assert isinstance(parse_message("2026年城区雨污管网清淤疏通服务，预算65万元，清淤管网45公里，5月底完成"), Draft)
+    assert not isinstance(parse_message("预算改为65万元，清淤管网改成50公里"), Draft)
 
 
 def test_amounts_and_labels():

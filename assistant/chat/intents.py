@@ -365,7 +365,15 @@ def looks_like_description(text: str) -> bool:
     core = strip_polite(text)
     if any(core.startswith(cue) or cue in core[:12] for cue in DRAFT_CUES):
         return len(core) >= 6
-    return _money_in(core) and len(core) >= 12 and bool(re.search(r"项目|工程|培训|补贴|补助|建设|购置|经费|专项", core))
+    if not (_money_in(core) and len(core) >= 12):
+        return False
+    if re.search(r"项目|工程|经费|专项|资金", core):
+        return True
+    if re.search(r"改为|改成|调整为|调到|调成|删", core):  # an edit that names its subject, not a new project
+        return False
+    from assistant.drafting.types import classify  # the drafter's typology knows every kind of project
+
+    return classify(core, core).primary is not None
 
 
 def _money_in(text: str) -> bool:
